@@ -1,0 +1,51 @@
+"""One configuration object for the whole process.
+
+Every tunable lives here (environment variables prefixed ``VERACITY_`` or a ``.env`` file), so
+thresholds and limits are never hard-coded in several places.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DEFAULT_POLICY_DIR = PACKAGE_DIR / "policies"
+
+
+class Settings(BaseSettings):
+    """Runtime settings; see docs/operations.md for each one."""
+
+    model_config = SettingsConfigDict(env_prefix="VERACITY_", env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite:///./veracity.db"
+    data_dir: Path = Path("../shared/data")
+    policy_dir: Path = DEFAULT_POLICY_DIR
+
+    # Ingestion limits: oversized input is refused with a clear 413/422, never truncated.
+    max_body_bytes: int = 8 * 1024 * 1024
+    max_batch_items: int = 1000
+    max_text_chars: int = 20_000
+    max_metadata_bytes: int = 16 * 1024
+
+    # Outbox delivery.
+    webhook_url: str | None = None
+    webhook_secret: str = "change-me"
+    webhook_timeout_s: float = 5.0
+    outbox_max_attempts: int = 8
+    outbox_backoff_base_s: float = 0.5
+    outbox_backoff_max_s: float = 300.0
+    outbox_poll_interval_s: float = 0.2
+    outbox_batch_size: int = 100
+    outbox_lease_s: float = 30.0
+
+    # API authentication for machine clients (issue 6 adds users and roles).
+    api_token: str | None = None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Process-wide settings, read once."""
+    return Settings()

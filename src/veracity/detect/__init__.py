@@ -1,0 +1,1 @@
+"""Detectors turn entities or event windows into signals."""

@@ -1,0 +1,1 @@
+"""Plain typed models of the integrity domain. No I/O lives here."""

@@ -1,0 +1,187 @@
+"""Relational schema. SQLite by default, PostgreSQL in production; Alembic owns changes.
+
+Entities and the event log are keyed by the client's ids, so a re-sent record is a conflict that
+changes nothing. Signals and decisions are append-only.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# BigInteger autoincrement keys must stay INTEGER on SQLite to be rowid aliases.
+AutoId = BigInteger().with_variant(Integer(), "sqlite")
+Json = JSON()
+UtcDateTime = DateTime(timezone=True)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class AccountRow(Base):
+    __tablename__ = "accounts"
+
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    handle: Mapped[str | None] = mapped_column(String(256))
+    created_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    region: Mapped[str | None] = mapped_column(String(256))
+    data: Mapped[dict[str, Any]] = mapped_column(Json)
+    ingested_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ContentRow(Base):
+    __tablename__ = "content"
+
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    account_id: Mapped[str] = mapped_column(String(128), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(256))
+    region: Mapped[str | None] = mapped_column(String(256))
+    created_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    data: Mapped[dict[str, Any]] = mapped_column(Json)
+    ingested_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
+class EventRow(Base):
+    """The append-only event log."""
+
+    __tablename__ = "events"
+
+    seq: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(128), unique=True)
+    type: Mapped[str] = mapped_column(String(32))
+    account_id: Mapped[str | None] = mapped_column(String(128))
+    content_id: Mapped[str | None] = mapped_column(String(128))
+    target_account_id: Mapped[str | None] = mapped_column(String(128))
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    data: Mapped[dict[str, Any]] = mapped_column(Json)
+    ingested_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (
+        Index("ix_events_type_occurred", "type", "occurred_at"),
+        Index("ix_events_content", "content_id"),
+        Index("ix_events_account", "account_id"),
+    )
+
+
+class ReportRow(Base):
+    __tablename__ = "reports"
+
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    reporter_account_id: Mapped[str | None] = mapped_column(String(128))
+    content_id: Mapped[str | None] = mapped_column(String(128), index=True)
+    account_id: Mapped[str | None] = mapped_column(String(128), index=True)
+    reason: Mapped[str] = mapped_column(String(64))
+    trusted_flagger: Mapped[bool] = mapped_column(Boolean, default=False)
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    data: Mapped[dict[str, Any]] = mapped_column(Json)
+    ingested_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class SignalRow(Base):
+    __tablename__ = "signals"
+
+    id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
+    subject_type: Mapped[str] = mapped_column(String(16))
+    subject_id: Mapped[str] = mapped_column(String(128))
+    detector: Mapped[str] = mapped_column(String(64))
+    detector_version: Mapped[str] = mapped_column(String(32))
+    outputs: Mapped[dict[str, Any]] = mapped_column(Json)
+    evidence: Mapped[dict[str, Any]] = mapped_column(Json)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (Index("ix_signals_subject", "subject_type", "subject_id"),)
+
+
+class DecisionRow(Base):
+    __tablename__ = "decisions"
+
+    seq: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(64), unique=True)
+    subject_type: Mapped[str] = mapped_column(String(16))
+    subject_id: Mapped[str] = mapped_column(String(128))
+    trigger: Mapped[str] = mapped_column(String(32))
+    record: Mapped[dict[str, Any]] = mapped_column(Json)
+    action_count: Mapped[int] = mapped_column(Integer)
+    automated_decision: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+    __table_args__ = (Index("ix_decisions_subject", "subject_type", "subject_id"),)
+
+
+class OutboxRow(Base):
+    """Transactional outbox: written in the decision's transaction, delivered afterwards."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
+    idempotency_key: Mapped[str] = mapped_column(String(256), unique=True)
+    decision_id: Mapped[str] = mapped_column(String(64), index=True)
+    topic: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]] = mapped_column(Json)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    leased_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),)
+
+
+class CaseRow(Base):
+    __tablename__ = "cases"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    queue: Mapped[str] = mapped_column(String(64), index=True)
+    subject_type: Mapped[str] = mapped_column(String(16))
+    subject_id: Mapped[str] = mapped_column(String(128))
+    decision_id: Mapped[str | None] = mapped_column(
+        String(64), ForeignKey("decisions.id", ondelete="SET NULL")
+    )
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    priority: Mapped[float] = mapped_column(Float, default=0.0)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class BankEntryRow(Base):
+    """Entries of matching banks (known texts, domain lists, phrases) that detectors load."""
+
+    __tablename__ = "bank_entries"
+
+    id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
+    bank: Mapped[str] = mapped_column(String(64), index=True)
+    entry_id: Mapped[str] = mapped_column(String(128))
+    value: Mapped[str] = mapped_column(Text)
+    label: Mapped[str | None] = mapped_column(String(128))
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    data: Mapped[dict[str, Any]] = mapped_column(Json)
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (Index("uq_bank_entries_bank_entry", "bank", "entry_id", unique=True),)

@@ -4,47 +4,25 @@ PostgreSQL schema when VERACITY_TEST_DATABASE_URL points at a server (``.ci/run`
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
-from veracity.store.db import Database, normalise_url
+from veracity.store.db import Database
+from veracity.store.scratch import scratch_database_url
 
 PG_URL = os.environ.get("VERACITY_TEST_DATABASE_URL", "")
 SHARED_DATA = Path(
-    os.environ.get("VERACITY_DATA_DIR", Path(__file__).parents[1] / "../shared/data")
+    os.environ.get("VERACITY_DATA_DIR", Path(__file__).parents[1] / ".." / "shared" / "data")
 )
 
 
-def _fresh_postgres_url(base: str) -> tuple[str, str]:
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(normalise_url(base), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    admin.dispose()
-    sep = "&" if "?" in base else "?"
-    return f"{normalise_url(base)}{sep}options=-csearch_path%3D{schema}", schema
-
-
-def _drop_schema(base: str, schema: str) -> None:
-    admin = create_engine(normalise_url(base), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-    admin.dispose()
-
-
 @pytest.fixture
-def database_url(tmp_path: Path) -> Iterator[str]:
+def database_url() -> Iterator[str]:
     """URL of an empty database that lives for one test."""
-    if PG_URL:
-        url, schema = _fresh_postgres_url(PG_URL)
+    with scratch_database_url(PG_URL or None) as url:
         yield url
-        _drop_schema(PG_URL, schema)
-    else:
-        yield f"sqlite:///{tmp_path / 'veracity.db'}"
 
 
 @pytest.fixture

@@ -31,3 +31,4 @@ Identifier = Annotated[
 ShortText = Annotated[str, Field(max_length=MAX_SHORT_CHARS)]
 LongText = Annotated[str, Field(max_length=MAX_TEXT_CHARS)]
 Metadata = Annotated[dict[str, Any], AfterValidator(_metadata_within_limit)]
+MAX_BATCH_ITEMS = 1000

@@ -1,0 +1,1 @@
+"""Benchmarks run by ``veracity bench``; their results go to benchmarks/RESULTS.md."""

@@ -1,0 +1,292 @@
+"""The ``veracity`` command line. Commands that report print one JSON object on stdout;
+progress and logs go to stderr so scripts can read the result."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from veracity.config import Settings, get_settings
+
+app = typer.Typer(help="Veracity: Integrity & Authenticity platform.", no_args_is_help=True)
+policy_app = typer.Typer(help="Test and backtest policy files.", no_args_is_help=True)
+bench_app = typer.Typer(help="Benchmarks.", no_args_is_help=True)
+app.add_typer(policy_app, name="policy")
+app.add_typer(bench_app, name="bench")
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--database-url", help="SQLAlchemy URL; default from VERACITY_DATABASE_URL."),
+]
+
+
+def _settings(database_url: str | None = None, **overrides: Any) -> Settings:
+    settings = get_settings()
+    updates = {k: v for k, v in overrides.items() if v is not None}
+    if database_url:
+        updates["database_url"] = database_url
+    return settings.model_copy(update=updates) if updates else settings
+
+
+def emit(obj: Any) -> None:
+    """The one JSON object a reporting command prints on stdout."""
+    sys.stdout.write(json.dumps(obj, default=str) + "\n")
+    sys.stdout.flush()
+
+
+def info(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+@app.command()
+def migrate(database_url: DbOption = None) -> None:
+    """Create or upgrade the database schema."""
+    from veracity.store.db import Database
+
+    settings = _settings(database_url)
+    Database(settings.database_url).dispose()
+    info(f"schema up to date at {settings.database_url}")
+
+
+@app.command()
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    database_url: DbOption = None,
+    worker: Annotated[bool, typer.Option(help="Also deliver webhooks in this process.")] = True,
+    token: Annotated[str | None, typer.Option(help="API token (else VERACITY_API_TOKEN).")] = None,
+) -> None:
+    """Serve the HTTP API and web UI."""
+    import uvicorn
+
+    from veracity.web.app import create_app
+
+    settings = _settings(database_url, api_token=token)
+    app_ = create_app(settings)
+    stop = _start_worker(app_.state.db, settings) if worker and settings.webhook_url else None
+    if not settings.api_token:
+        info(f"API token for this run: {app_.state.api_tokens[0]}")
+    info(f"Veracity on http://{host}:{port}/ (UI: /ui/decisions, API docs: /docs)")
+    try:
+        uvicorn.run(app_, host=host, port=port, log_level="warning")
+    finally:
+        if stop is not None:
+            stop()
+
+
+def _start_worker(db: Any, settings: Settings) -> Any:
+    """Run the outbox worker in a background thread; returns a function that stops it."""
+    import threading
+
+    from veracity.enforce.delivery import OutboxWorker, WebhookDelivery
+
+    worker_ = OutboxWorker(db, WebhookDelivery.from_settings(settings), settings)
+    stop_event = threading.Event()
+    thread = threading.Thread(target=worker_.run_forever, args=(stop_event,), daemon=True)
+    thread.start()
+
+    def stop() -> None:
+        stop_event.set()
+        thread.join(timeout=10)
+
+    return stop
+
+
+@app.command()
+def worker(
+    database_url: DbOption = None,
+    webhook_url: Annotated[str | None, typer.Option(help="Receiver URL.")] = None,
+) -> None:
+    """Deliver outbox messages to the webhook receiver until interrupted."""
+    import threading
+
+    from veracity.enforce.delivery import OutboxWorker, WebhookDelivery
+    from veracity.store.db import Database
+
+    settings = _settings(database_url, webhook_url=webhook_url)
+    if not settings.webhook_url:
+        raise typer.BadParameter("set --webhook-url or VERACITY_WEBHOOK_URL")
+    db = Database(settings.database_url)
+    delivery = WebhookDelivery.from_settings(settings)
+    info(f"delivering to {settings.webhook_url}")
+    with contextlib.suppress(KeyboardInterrupt):
+        OutboxWorker(db, delivery, settings).run_forever(threading.Event())
+
+
+@app.command()
+def ingest(
+    files: Annotated[list[Path], typer.Argument(help="JSONL files (accounts, content, ...).")],
+    kind: Annotated[
+        str | None, typer.Option(help="accounts|content|events|reports; default: file name.")
+    ] = None,
+    batch_size: Annotated[int, typer.Option(min=1, max=1000)] = 500,
+    database_url: DbOption = None,
+) -> None:
+    """Import JSONL files. Bad lines are reported with their numbers; the rest goes in."""
+    from veracity.ingest.bulk import UnknownKindError, import_jsonl, kind_for
+    from veracity.runtime import build_runtime
+    from veracity.store.db import Database
+
+    settings = _settings(database_url)
+    for path in files:
+        if not path.is_file():
+            raise typer.BadParameter(f"{path}: no such file")
+        try:
+            kind_for(path, kind)
+        except UnknownKindError as exc:
+            raise typer.BadParameter(str(exc)) from exc
+    db = Database(settings.database_url)
+    runtime = build_runtime(db, settings)
+    reports = []
+    for path in files:
+        report = import_jsonl(path, runtime.ingest, kind=kind, batch_size=batch_size)
+        for err in report.errors:
+            info(f"{path}:{err.line}: {err.error}")
+        reports.append(report.to_dict())
+    failed = sum(r["error_count"] for r in reports)
+    emit({"files": reports, "error_lines": failed})
+    if failed:
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def demo(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workdir: Annotated[Path, typer.Option(help="Folder for the demo database and data.")] = Path(
+        "var/demo"
+    ),
+    seed: int = 7,
+    scale: Annotated[str, typer.Option(help="Simulator scale preset.")] = "small",
+    serve_: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve after setting up.")
+    ] = True,
+) -> None:
+    """Simulate a small platform, ingest it, decide, and serve the API and UI on localhost."""
+    from veracity.demo import prepare_demo, serve_demo
+
+    setup = prepare_demo(workdir, _settings(), seed=seed, scale=scale, log=info)
+    info(f"set up in {setup.summary['setup_seconds']} s")
+    if serve_:
+        serve_demo(setup, host, port, log=info)
+    else:
+        emit(setup.summary)
+
+
+@app.command()
+def simulate(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write JSONL files into.")],
+    seed: int = 7,
+    scale: Annotated[str, typer.Option(help="tiny|small|medium|large")] = "small",
+    events: Annotated[int | None, typer.Option(help="Override the number of events.")] = None,
+) -> None:
+    """Write a synthetic platform (accounts, content, events, reports, banks, ground truth)."""
+    from veracity.sim.cli import simulate_command
+
+    simulate_command(out, seed, scale, events)
+
+
+@app.command("import-banks")
+def import_banks(
+    directory: Annotated[Path, typer.Argument(help="Folder with claims/domains/phrases.jsonl.")],
+    database_url: DbOption = None,
+) -> None:
+    """Fill matching banks from claims.jsonl, domains.jsonl and phrases.jsonl."""
+    from veracity.ingest.bank_files import import_bank_dir
+    from veracity.store.db import Database
+
+    if not directory.is_dir():
+        raise typer.BadParameter(f"{directory}: no such folder")
+    db = Database(_settings(database_url).database_url)
+    reports = import_bank_dir(db, directory)
+    for report in reports:
+        for err in report.errors:
+            info(f"{report.file}:{err.line}: {err.error}")
+    emit({"files": [r.to_dict() for r in reports]})
+
+
+@policy_app.command("test")
+def policy_test(
+    policy_dir: Annotated[Path | None, typer.Argument(help="Default: the configured dir.")] = None,
+) -> None:
+    """Run the fixture cases kept beside each policy file."""
+    from veracity.detect.defaults import build_registry
+    from veracity.policy.errors import PolicyLoadError
+    from veracity.policy.fixtures import run_policy_tests
+
+    settings = _settings()
+    directory = policy_dir or settings.policy_dir
+    try:
+        report = run_policy_tests(directory, build_registry(None, settings))
+    except PolicyLoadError as exc:
+        info(f"error: {exc}")
+        raise typer.Exit(code=2) from exc
+    info(report.format_text())
+    emit(report.to_dict())
+    if not report.ok:
+        raise typer.Exit(code=1)
+
+
+@policy_app.command("backtest")
+def policy_backtest(
+    old: Annotated[Path, typer.Argument(help="Policy folder in force now.")],
+    new: Annotated[Path, typer.Argument(help="Candidate policy folder.")],
+    database_url: DbOption = None,
+    limit: Annotated[int | None, typer.Option(help="Replay at most this many items.")] = None,
+) -> None:
+    """Replay stored history under OLD and NEW policies and report the decisions that change."""
+    from veracity.detect.defaults import build_registry
+    from veracity.policy.backtest import backtest
+    from veracity.policy.errors import PolicyLoadError
+    from veracity.store.db import Database
+
+    settings = _settings(database_url)
+    db = Database(settings.database_url)
+    try:
+        report = backtest(db, old, new, build_registry(db, settings), limit=limit)
+    except PolicyLoadError as exc:
+        info(f"error: {exc}")
+        raise typer.Exit(code=2) from exc
+    emit(report.to_dict())
+
+
+@bench_app.command("decisions")
+def bench_decisions(
+    json_: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    database_url: Annotated[
+        str | None, typer.Option("--database-url", help="Default: a temporary SQLite file.")
+    ] = None,
+    posts: Annotated[int, typer.Option(min=100)] = 5000,
+    batch_size: Annotated[int, typer.Option(min=1, max=1000)] = 20,
+    rules: Annotated[int, typer.Option(min=1)] = 50,
+    seed: int = 7,
+) -> None:
+    """Measure the online path: ingest, online detectors, live rules, decision, outbox."""
+    from veracity.bench.decisions import run_decisions_benchmark
+
+    result = run_decisions_benchmark(
+        database_url=database_url,
+        posts=posts,
+        batch_size=batch_size,
+        rules=rules,
+        seed=seed,
+        log=info,
+    )
+    if json_:
+        emit(result)
+    else:
+        for key, value in result.items():
+            typer.echo(f"{key}: {value}")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

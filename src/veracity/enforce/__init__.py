@@ -1,0 +1,1 @@
+"""Enforcement delivery: a transactional outbox, signed webhooks with retries, a pull API."""

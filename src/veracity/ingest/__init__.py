@@ -1,0 +1,1 @@
+"""Ingestion: HTTP API, bulk JSONL import, and the service that stores and decides."""

@@ -1,0 +1,95 @@
+"""HTTP ingestion routes: single items and batches of accounts, content, events and reports.
+
+Re-sending an id is answered with ``status: duplicate`` and changes nothing. Unknown fields,
+malformed values and oversized input are rejected whole with a 4xx that names the field.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, TypeVar
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from veracity.domain.entities import AccountIn, ContentIn
+from veracity.domain.events import EventIn, ReportIn
+from veracity.domain.limits import MAX_BATCH_ITEMS
+from veracity.ingest.results import BatchResult
+from veracity.ingest.service import IngestService
+from veracity.web.auth import require_token
+
+router = APIRouter(prefix="/v1", tags=["ingest"], dependencies=[Depends(require_token)])
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _service(request: Request) -> IngestService:
+    service: IngestService = request.app.state.ingest
+    return service
+
+
+Service = Annotated[IngestService, Depends(_service)]
+
+
+class AccountBatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    items: list[AccountIn] = Field(min_length=1, max_length=MAX_BATCH_ITEMS)
+
+
+class ContentBatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    items: list[ContentIn] = Field(min_length=1, max_length=MAX_BATCH_ITEMS)
+
+
+class EventBatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    items: list[EventIn] = Field(min_length=1, max_length=MAX_BATCH_ITEMS)
+
+
+class ReportBatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    items: list[ReportIn] = Field(min_length=1, max_length=MAX_BATCH_ITEMS)
+
+
+@router.post("/accounts", response_model=BatchResult, summary="Submit one account")
+def post_account(item: AccountIn, service: Service) -> BatchResult:
+    return service.accounts([item])
+
+
+@router.post("/accounts/batch", response_model=BatchResult, summary="Submit accounts in bulk")
+def post_accounts(batch: AccountBatch, service: Service) -> BatchResult:
+    return service.accounts(batch.items)
+
+
+@router.post(
+    "/content",
+    response_model=BatchResult,
+    summary="Submit one content item; it is decided on synchronously",
+)
+def post_content(item: ContentIn, service: Service) -> BatchResult:
+    return service.content([item])
+
+
+@router.post("/content/batch", response_model=BatchResult, summary="Submit content in bulk")
+def post_content_batch(batch: ContentBatch, service: Service) -> BatchResult:
+    return service.content(batch.items)
+
+
+@router.post("/events", response_model=BatchResult, summary="Submit one event")
+def post_event(item: EventIn, service: Service) -> BatchResult:
+    return service.events([item])
+
+
+@router.post("/events/batch", response_model=BatchResult, summary="Submit events in bulk")
+def post_events(batch: EventBatch, service: Service) -> BatchResult:
+    return service.events(batch.items)
+
+
+@router.post("/reports", response_model=BatchResult, summary="Submit one user report")
+def post_report(item: ReportIn, service: Service) -> BatchResult:
+    return service.reports([item])
+
+
+@router.post("/reports/batch", response_model=BatchResult, summary="Submit reports in bulk")
+def post_reports(batch: ReportBatch, service: Service) -> BatchResult:
+    return service.reports(batch.items)

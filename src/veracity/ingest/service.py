@@ -1,0 +1,268 @@
+"""Store what the platform sends, exactly once, and decide on new content in the same transaction.
+
+Each batch is one transaction: content rows, their signals, decisions, review cases and outbox
+messages commit together or not at all, so a crash can lose no decision and a re-send (keyed by
+the client's ids) can duplicate nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from veracity.domain.actions import ActionType
+from veracity.domain.entities import AccountIn, ContentIn
+from veracity.domain.events import EventIn, EventType, ReportIn
+from veracity.domain.signals import SubjectType
+from veracity.enforce.outbox import enqueue_many
+from veracity.ingest.results import BatchResult, ItemResult
+from veracity.pipeline import DecisionPipeline, Evaluated
+from veracity.store.db import Database, utcnow
+from veracity.store.tables import (
+    AccountRow,
+    CaseRow,
+    ContentRow,
+    DecisionRow,
+    EventRow,
+    ReportRow,
+    SignalRow,
+)
+from veracity.store.upsert import insert_ignore
+
+T = TypeVar("T", AccountIn, ContentIn, EventIn, ReportIn)
+
+
+def _first_of_each_id(items: Sequence[T]) -> list[T]:
+    """Keep the first item of each id in a batch; later copies are duplicates."""
+    seen: set[str] = set()
+    unique: list[T] = []
+    for item in items:
+        if item.id not in seen:
+            seen.add(item.id)
+            unique.append(item)
+    return unique
+
+
+def _report(order: Sequence[str], accepted: dict[str, ItemResult]) -> BatchResult:
+    """Results in request order; only the first copy of an accepted id counts as accepted."""
+    results: list[ItemResult] = []
+    pending_accept = dict(accepted)
+    for item_id in order:
+        hit = pending_accept.pop(item_id, None)
+        results.append(hit or ItemResult(id=item_id, status="duplicate"))
+    n_acc = sum(1 for r in results if r.status == "accepted")
+    return BatchResult(accepted=n_acc, duplicates=len(results) - n_acc, results=results)
+
+
+class IngestService:
+    def __init__(self, db: Database, pipeline: DecisionPipeline) -> None:
+        self.db = db
+        self.pipeline = pipeline
+
+    # -- accounts ---------------------------------------------------------------------------
+
+    def accounts(self, items: Sequence[AccountIn], now: datetime | None = None) -> BatchResult:
+        now = now or utcnow()
+        unique = _first_of_each_id(items)
+        rows = [
+            {
+                "id": a.id,
+                "handle": a.handle,
+                "created_at": a.created_at,
+                "region": a.region,
+                "data": a.model_dump(mode="json"),
+                "ingested_at": now,
+            }
+            for a in unique
+        ]
+        with self.db.transaction() as session:
+            new = insert_ignore(session, AccountRow.__table__, rows, "id")
+        accepted = {i: ItemResult(id=i, status="accepted") for i in new}
+        return _report([a.id for a in items], accepted)
+
+    # -- content: the online decision path --------------------------------------------------
+
+    def content(self, items: Sequence[ContentIn], now: datetime | None = None) -> BatchResult:
+        now = now or utcnow()
+        unique = _first_of_each_id(items)
+        with self.db.transaction() as session:
+            new_ids = insert_ignore(session, ContentRow.__table__, _content_rows(unique, now), "id")
+            fresh = [c for c in unique if c.id in new_ids]
+            insert_ignore(
+                session,
+                EventRow.__table__,
+                [_content_created_event(c, now) for c in fresh],
+                "id",
+            )
+            evaluated = self.pipeline.run(fresh, _accounts_for(session, fresh), now)
+            _store_outcomes(session, evaluated, now)
+        accepted = {
+            e.item.id: ItemResult(
+                id=e.item.id,
+                status="accepted",
+                decision_id=e.decision.id,
+                actions=[a.key() for a in e.decision.actions],
+            )
+            for e in evaluated
+        }
+        return _report([c.id for c in items], accepted)
+
+    # -- events and reports -----------------------------------------------------------------
+
+    def events(self, items: Sequence[EventIn], now: datetime | None = None) -> BatchResult:
+        now = now or utcnow()
+        unique = _first_of_each_id(items)
+        rows = [
+            {
+                "id": e.id,
+                "type": e.type.value,
+                "account_id": e.account_id,
+                "content_id": e.content_id,
+                "target_account_id": e.target_account_id,
+                "occurred_at": e.occurred_at,
+                "data": e.metadata,
+                "ingested_at": now,
+            }
+            for e in unique
+        ]
+        with self.db.transaction() as session:
+            new = insert_ignore(session, EventRow.__table__, rows, "id")
+        accepted = {i: ItemResult(id=i, status="accepted") for i in new}
+        return _report([e.id for e in items], accepted)
+
+    def reports(self, items: Sequence[ReportIn], now: datetime | None = None) -> BatchResult:
+        now = now or utcnow()
+        unique = _first_of_each_id(items)
+        rows = [
+            {
+                "id": r.id,
+                "reporter_account_id": r.reporter_account_id,
+                "content_id": r.content_id,
+                "account_id": r.account_id,
+                "reason": r.reason.value,
+                "trusted_flagger": r.trusted_flagger,
+                "occurred_at": r.occurred_at,
+                "data": r.model_dump(mode="json"),
+                "ingested_at": now,
+            }
+            for r in unique
+        ]
+        with self.db.transaction() as session:
+            new = insert_ignore(session, ReportRow.__table__, rows, "id")
+            reported = [r for r in unique if r.id in new]
+            insert_ignore(
+                session, EventRow.__table__, [_report_event(r, now) for r in reported], "id"
+            )
+        accepted = {i: ItemResult(id=i, status="accepted") for i in new}
+        return _report([r.id for r in items], accepted)
+
+
+def _content_rows(items: Sequence[ContentIn], now: datetime) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": c.id,
+            "account_id": c.account_id,
+            "kind": c.kind.value,
+            "text": c.text,
+            "language": c.language,
+            "region": c.region,
+            "created_at": c.created_at,
+            "data": c.model_dump(mode="json"),
+            "ingested_at": now,
+        }
+        for c in items
+    ]
+
+
+def _content_created_event(item: ContentIn, now: datetime) -> dict[str, Any]:
+    """Content creation enters the event log too, so analytics read one log."""
+    return {
+        "id": f"sys:content_created:{item.id}",
+        "type": EventType.CONTENT_CREATED.value,
+        "account_id": item.account_id,
+        "content_id": item.id,
+        "target_account_id": None,
+        "occurred_at": item.created_at or now,
+        "data": {"kind": item.kind.value},
+        "ingested_at": now,
+    }
+
+
+def _report_event(report: ReportIn, now: datetime) -> dict[str, Any]:
+    return {
+        "id": f"sys:report:{report.id}",
+        "type": EventType.REPORT.value,
+        "account_id": report.reporter_account_id,
+        "content_id": report.content_id,
+        "target_account_id": report.account_id,
+        "occurred_at": report.occurred_at,
+        "data": {"reason": report.reason.value, "trusted_flagger": report.trusted_flagger},
+        "ingested_at": now,
+    }
+
+
+def _accounts_for(session: Session, items: Sequence[ContentIn]) -> dict[str, AccountIn]:
+    ids = {c.account_id for c in items}
+    if not ids:
+        return {}
+    rows = session.execute(select(AccountRow.id, AccountRow.data).where(AccountRow.id.in_(ids)))
+    return {row.id: AccountIn.model_validate(row.data) for row in rows}
+
+
+def _store_outcomes(session: Session, evaluated: Sequence[Evaluated], now: datetime) -> None:
+    """Signals, decisions, review cases and outbox messages for one batch, in bulk."""
+    if not evaluated:
+        return
+    signal_rows: list[dict[str, Any]] = []
+    decision_rows: list[dict[str, Any]] = []
+    case_rows: list[dict[str, Any]] = []
+    for e in evaluated:
+        for name, result in e.results.items():
+            detector = e.decision.signals_used.get(f"signals.{name}", f"{name}@?")
+            version = detector.split("@", 1)[1]
+            signal_rows.append(
+                {
+                    "subject_type": SubjectType.CONTENT.value,
+                    "subject_id": e.item.id,
+                    "detector": name,
+                    "detector_version": version,
+                    "outputs": result.outputs,
+                    "evidence": result.evidence,
+                    "created_at": now,
+                }
+            )
+        d = e.decision
+        decision_rows.append(
+            {
+                "id": d.id,
+                "subject_type": d.subject_type.value,
+                "subject_id": d.subject_id,
+                "trigger": d.trigger,
+                "record": d.model_dump(mode="json"),
+                "action_count": len(d.actions),
+                "automated_decision": d.automated_decision,
+                "created_at": d.created_at,
+            }
+        )
+        for action in d.actions:
+            if action.type is ActionType.ROUTE:
+                case_rows.append(
+                    {
+                        "id": f"case-{d.id}",
+                        "queue": str(action.params.get("queue", "default")),
+                        "subject_type": d.subject_type.value,
+                        "subject_id": d.subject_id,
+                        "decision_id": d.id,
+                        "status": "open",
+                        "priority": float(action.params.get("priority", 0.0)),
+                        "created_at": now,
+                    }
+                )
+    session.execute(insert(SignalRow), signal_rows)
+    insert_ignore(session, DecisionRow.__table__, decision_rows, "id")
+    insert_ignore(session, CaseRow.__table__, case_rows, "id")
+    enqueue_many(session, [e.decision for e in evaluated], now)

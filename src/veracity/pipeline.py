@@ -1,0 +1,62 @@
+"""The online decision path: content -> online detectors -> signals -> policies -> decision.
+
+Pure computation; ``veracity.ingest.service`` persists what it returns in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from veracity.detect.base import DetectorResult
+from veracity.detect.registry import DetectorRegistry
+from veracity.domain.decisions import Decision
+from veracity.domain.entities import AccountIn, ContentIn
+from veracity.domain.signals import SubjectType
+from veracity.policy.engine import PolicyEngine
+
+
+@dataclass(frozen=True)
+class Evaluated:
+    item: ContentIn
+    results: dict[str, DetectorResult]
+    decision: Decision
+
+
+class DecisionPipeline:
+    def __init__(self, registry: DetectorRegistry, engine: PolicyEngine) -> None:
+        self.registry = registry
+        self.engine = engine
+        self._online = registry.online()
+        self._signals_used = {f"signals.{d.name}": d.source for d in self._online}
+
+    def detect(self, items: Sequence[ContentIn]) -> list[dict[str, DetectorResult]]:
+        """Run every online detector over the batch (each may vectorise over it)."""
+        per_item: list[dict[str, DetectorResult]] = [{} for _ in items]
+        for detector in self._online:
+            for slot, result in zip(per_item, detector.detect_many(items), strict=True):
+                slot[detector.name] = result
+        return per_item
+
+    def run(
+        self,
+        items: Sequence[ContentIn],
+        accounts: Mapping[str, AccountIn],
+        now: datetime,
+        trigger: str = "ingest",
+    ) -> list[Evaluated]:
+        out: list[Evaluated] = []
+        for item, results in zip(items, self.detect(items), strict=True):
+            facts = self.engine.build_facts(item, accounts.get(item.account_id), results, now)
+            decision = self.engine.decide(
+                subject_type=SubjectType.CONTENT,
+                subject_id=item.id,
+                facts=facts,
+                trigger=trigger,
+                trigger_id=f"content:{item.id}",
+                now=now,
+                signals_used=self._signals_used,
+            )
+            out.append(Evaluated(item=item, results=results, decision=decision))
+        return out

@@ -1,0 +1,32 @@
+"""Insert-if-absent for both dialects: the mechanism behind idempotent ingestion.
+
+``INSERT ... ON CONFLICT DO NOTHING RETURNING key`` tells us which rows were new in one statement,
+so concurrent re-sends of the same id can never both be processed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+
+def insert_ignore(
+    session: Session,
+    table: Table,
+    rows: Sequence[dict[str, Any]],
+    key: str,
+    conflict_columns: Sequence[str] | None = None,
+) -> set[Any]:
+    """Insert ``rows``, skipping those whose key exists; return the keys actually inserted."""
+    if not rows:
+        return set()
+    dialect = session.get_bind().dialect.name
+    builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = builder(table).values(list(rows))
+    stmt = stmt.on_conflict_do_nothing(index_elements=list(conflict_columns or [key]))
+    result = session.execute(stmt.returning(table.c[key]))
+    return {row[0] for row in result}

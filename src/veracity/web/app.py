@@ -1,0 +1,66 @@
+"""The FastAPI application: ingestion, decisions, banks, enforcement and the web UI."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from fastapi.staticfiles import StaticFiles
+
+from veracity import __version__
+from veracity.config import Settings, get_settings
+from veracity.runtime import Runtime, build_runtime
+from veracity.store.db import Database
+from veracity.web.errors import BodySizeLimit, validation_error_handler
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def create_app(
+    settings: Settings | None = None,
+    db: Database | None = None,
+    runtime: Runtime | None = None,
+    api_tokens: list[str] | None = None,
+) -> FastAPI:
+    """Build the app. Without configured tokens a random one is made (read it from app.state)."""
+    settings = settings or get_settings()
+    db = db or Database(settings.database_url)
+    runtime = runtime or build_runtime(db, settings)
+    tokens = api_tokens or ([settings.api_token] if settings.api_token else [])
+    if not tokens:
+        tokens = [secrets.token_urlsafe(24)]
+
+    app = FastAPI(
+        title="Veracity",
+        version=__version__,
+        description="Integrity & Authenticity platform API. Every /v1 route needs a bearer token.",
+    )
+    app.state.settings = settings
+    app.state.db = db
+    app.state.runtime = runtime
+    app.state.ingest = runtime.ingest
+    app.state.api_tokens = tokens
+    app.add_exception_handler(RequestValidationError, validation_error_handler)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+
+    from veracity.detect.api import router as banks_router
+    from veracity.enforce.api import router as enforce_router
+    from veracity.ingest.api import router as ingest_router
+    from veracity.web.decisions_api import router as decisions_router
+    from veracity.web.ui import router as ui_router
+
+    app.include_router(ingest_router)
+    app.include_router(decisions_router)
+    app.include_router(enforce_router)
+    app.include_router(banks_router)
+    app.include_router(ui_router)
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+
+    @app.get("/healthz", tags=["ops"], summary="Liveness")
+    def healthz() -> dict[str, Any]:
+        return {"status": "ok", "version": __version__}
+
+    return app

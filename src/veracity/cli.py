@@ -284,6 +284,19 @@ def bench_decisions(
             typer.echo(f"{key}: {value}")
 
 
+@app.command()
+def openapi(
+    out: Annotated[Path, typer.Option(help="Where to write the document.")] = Path(
+        "docs/openapi.json"
+    ),
+) -> None:
+    """Write the HTTP API's OpenAPI document (kept in the repository and checked by a test)."""
+    from veracity.web.openapi_doc import render_openapi
+
+    out.write_text(render_openapi(), encoding="utf-8")
+    info(f"wrote {out}")
+
+
 def main() -> None:
     app()
 

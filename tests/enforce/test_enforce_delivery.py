@@ -236,7 +236,9 @@ def test_messages_near_lease_end_are_given_back_unsent(
     ticks = iter([0.0, 1.0, 100.0, 100.0, 100.0])  # the batch runs past its lease after one send
     _enqueue(db, make_decision, 3)
     with WebhookDelivery(receiver.url, SECRET) as delivery:
-        worker = OutboxWorker(db, delivery, fast_settings, monotonic=lambda: next(ticks))
+        worker = OutboxWorker(
+            db, delivery, fast_settings, concurrency=1, monotonic=lambda: next(ticks)
+        )
         outcome = worker.run_batch(now=T0)
     assert (outcome.claimed, outcome.delivered, outcome.skipped) == (3, 1, 2)
     with db.transaction() as s:
@@ -311,6 +313,8 @@ def test_bad_configuration_is_refused() -> None:
         WebhookDelivery("http://x", [])
     with pytest.raises(ValueError, match="WEBHOOK_URL"):
         WebhookDelivery.from_settings(Settings(webhook_url=None))
+    with pytest.raises(ValueError, match="concurrency"):
+        OutboxWorker(None, None, Settings(), concurrency=0)  # type: ignore[arg-type]
 
 
 def test_encoded_body_is_canonical(db: Database, make_decision: MakeDecision) -> None:

@@ -107,7 +107,9 @@ def test_rule_errors_fail_the_case(tmp_path: Path, registry: DetectorRegistry) -
 
 
 def test_bad_cases_are_reported_individually(tmp_path: Path, registry: DetectorRegistry) -> None:
-    tests = PASSING + """
+    tests = (
+        PASSING
+        + """
 - name: unknown rule
   content: {kind: post, metadata: {flag: false}}
   expect: {matched: [spam-lnk]}
@@ -126,6 +128,7 @@ def test_bad_cases_are_reported_individually(tmp_path: Path, registry: DetectorR
   expect: {}
 - just a string
 """
+    )
     report = run_policy_tests(setup(tmp_path, tests), registry)
     messages = {c.name: c.message for c in report.cases}
     assert messages["unknown rule"] == "policy 'demo' has no rule 'spam-lnk'"
@@ -153,4 +156,6 @@ def test_file_level_problems(tmp_path: Path, registry: DetectorRegistry) -> None
 
 def test_policy_load_errors_propagate(tmp_path: Path, registry: DetectorRegistry) -> None:
     with pytest.raises(PolicyLoadError, match="undeclared reference"):
-        run_policy_tests(setup(tmp_path, PASSING, POLICY.replace("url_reputation", "url_rep")), registry)
+        run_policy_tests(
+            setup(tmp_path, PASSING, POLICY.replace("url_reputation", "url_rep")), registry
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -42,9 +43,7 @@ def test_default_policies_load(registry: DetectorRegistry) -> None:
     assert all(p.rules for p in policies)
 
 
-def test_unknown_signal_names_file_policy_rule(
-    tmp_path: Path, registry: DetectorRegistry
-) -> None:
+def test_unknown_signal_names_file_policy_rule(tmp_path: Path, registry: DetectorRegistry) -> None:
     text = load_error(tmp_path, registry, policy_with("signals.text_matchx.similarity > 0.8"))
     assert text.startswith("policies/misinfo.yaml: policy 'misinfo', rule 'repeat-false-claim': ")
     assert "undeclared reference to 'signals.text_matchx.similarity'" in text
@@ -71,9 +70,7 @@ def test_non_bool_condition_is_refused(tmp_path: Path, registry: DetectorRegistr
     assert "condition has type double, it must be bool" in text
 
 
-def test_every_error_in_a_directory_is_reported(
-    tmp_path: Path, registry: DetectorRegistry
-) -> None:
+def test_every_error_in_a_directory_is_reported(tmp_path: Path, registry: DetectorRegistry) -> None:
     write(tmp_path / "policies" / "a.yaml", policy_with("nope.x", "first").replace("misinfo", "a"))
     write(tmp_path / "policies" / "b.yaml", "id: b\nversion: 1\nrules: []\n")
     text = load_error(tmp_path, registry, policy_with("signals.x.y", "second"))
@@ -117,6 +114,14 @@ def test_condition_over_limit(tmp_path: Path, registry: DetectorRegistry) -> Non
     long = " || ".join(["content.kind == 'video'"] * 200)
     text = load_error(tmp_path, registry, policy_with(long.replace("'", '"')))
     assert "rule 'repeat-false-claim': condition: String should have at most 4000" in text
+
+
+def test_deeply_nested_condition_is_refused_by_cel(
+    tmp_path: Path, registry: DetectorRegistry
+) -> None:
+    text = load_error(tmp_path, registry, policy_with("(" * 100 + "true" + ")" * 100))
+    assert "rule 'repeat-false-claim': " in text
+    assert "recursion" in text
 
 
 def test_huge_file_is_refused_unread(tmp_path: Path, registry: DetectorRegistry) -> None:
@@ -165,14 +170,16 @@ def test_missing_or_empty_directory(tmp_path: Path, registry: DetectorRegistry) 
     with pytest.raises(PolicyLoadError, match="not a directory"):
         load_policy_dir(tmp_path / "absent", registry)
     (tmp_path / "empty").mkdir()
-    with pytest.raises(PolicyLoadError, match="no \\*.yaml policy files"):
+    with pytest.raises(PolicyLoadError, match=re.escape("no *.yaml policy files")):
         load_policy_dir(tmp_path / "empty", registry)
 
 
 def test_single_file_compiles_with_registry(tmp_path: Path, registry: DetectorRegistry) -> None:
     path = write(tmp_path / "p" / "misinfo.yaml", policy_with("signals.nope.x"))
     assert load_policy_file(path).id == "misinfo"  # structure only
-    with pytest.raises(PolicyLoadError, match="undeclared reference to 'signals.nope.x'"):
+    with pytest.raises(
+        PolicyLoadError, match=re.escape("undeclared reference to 'signals.nope.x'")
+    ):
         load_policy_file(path, registry)
 
 

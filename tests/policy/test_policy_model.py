@@ -72,7 +72,9 @@ def test_repeated_action_and_empty_actions_are_refused() -> None:
 
 def test_condition_limits() -> None:
     assert "blank" in error_text(condition="   ")
-    assert f"at most {MAX_CONDITION_CHARS}" in error_text(condition="true" + " " * MAX_CONDITION_CHARS)
+    assert f"at most {MAX_CONDITION_CHARS}" in error_text(
+        condition="true" + " " * MAX_CONDITION_CHARS
+    )
 
 
 def test_mode_is_required_and_checked() -> None:

@@ -12,11 +12,10 @@ import random
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from enum import Enum
 from typing import Protocol
 
 import httpx
@@ -112,7 +111,11 @@ class WebhookDelivery:
         self.secrets = [secrets] if isinstance(secrets, str) else list(secrets)
         if not self.secrets or any(not s for s in self.secrets):
             raise ValueError("at least one non-empty webhook secret is required")
-        self._client = client or httpx.Client(timeout=timeout, follow_redirects=False)
+        # Keep a connection per concurrent delivery alive instead of reconnecting each time.
+        limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
+        self._client = client or httpx.Client(
+            timeout=timeout, follow_redirects=False, limits=limits
+        )
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WebhookDelivery:
@@ -149,18 +152,14 @@ class BatchOutcome:
     skipped: int
 
 
-class _Step(Enum):
-    DELIVERED = "delivered"
-    FAILED = "failed"
-    UNSENT = "unsent"
-
-
 class OutboxWorker:
     """Claims due messages, delivers them, records the outcome; safe to run in many processes.
 
     ``concurrency`` deliveries run at once (threads sharing the HTTP connection pool): with a
-    remote receiver the round trip, not the database, bounds throughput. Messages of one batch
-    may then arrive out of order, as retries already allow; receivers order by ``created_at``.
+    remote receiver the round trip, not the database, bounds throughput. Outcomes are written
+    by the calling thread alone, grouped as they complete, so the database sees one writer per
+    worker. Messages of one batch may arrive out of order, as retries already allow; receivers
+    order by ``created_at``.
     """
 
     def __init__(
@@ -169,7 +168,7 @@ class OutboxWorker:
         delivery: Delivery,
         settings: Settings,
         *,
-        concurrency: int = 8,
+        concurrency: int = 16,
         rng: random.Random | None = None,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -202,49 +201,60 @@ class OutboxWorker:
                 self.settings.outbox_batch_size,
                 self.settings.outbox_lease_s,
             )
-
-        def step(message: OutboxMessage) -> _Step:
-            return self._process(message, now, started)
-
+        tally = {"delivered": 0, "failed": 0, "unsent": 0}
         if self.concurrency == 1 or len(messages) <= 1:
-            steps = [step(m) for m in messages]
+            for message in messages:
+                self._record([(message, self._send(message, started))], now, tally)
         else:
-            steps = list(self._pool().map(step, messages))
-        unsent = [m for m, st in zip(messages, steps, strict=True) if st is _Step.UNSENT]
-        if unsent:
-            with self.db.transaction() as session:
-                for message in unsent:
-                    release(session, message)
+            pool = self._pool()
+            futures = {pool.submit(self._send, m, started): m for m in messages}
+            waiting = set(futures)
+            while waiting:
+                done, waiting = wait(waiting, return_when=FIRST_COMPLETED)
+                self._record([(futures[f], f.result()) for f in done], now, tally)
         return BatchOutcome(
             claimed=len(messages),
-            delivered=steps.count(_Step.DELIVERED),
-            failed=steps.count(_Step.FAILED),
-            skipped=len(unsent),
+            delivered=tally["delivered"],
+            failed=tally["failed"],
+            skipped=tally["unsent"],
         )
 
-    def _process(self, message: OutboxMessage, now: datetime | None, started: float) -> _Step:
+    def _send(self, message: OutboxMessage, started: float) -> DeliveryResult | None:
+        """Deliver one message, or return None to give it back unsent."""
         if self._monotonic() - started > self.settings.outbox_lease_s * LEASE_SAFETY:
             # Near the end of the lease another worker may take the message; sending it
-            # ourselves then could deliver it twice. Give it back untried instead.
-            return _Step.UNSENT
-        result = self._attempt(message)
-        # Only now is the outcome recorded: a crash before this commit means a resend.
+            # ourselves then could deliver it twice.
+            return None
+        return self._attempt(message)
+
+    def _record(
+        self,
+        outcomes: list[tuple[OutboxMessage, DeliveryResult | None]],
+        now: datetime | None,
+        tally: dict[str, int],
+    ) -> None:
+        # Only now is an outcome stored: a crash before this commit means a resend, not a loss.
         mark_at = now or datetime.now(UTC)
         with self.db.transaction() as session:
-            if result.ok:
-                mark_delivered(session, message, mark_at)
-                return _Step.DELIVERED
-            mark_failed(
-                session,
-                message,
-                result.error or "unknown delivery error",
-                mark_at,
-                self.policy,
-                permanent=result.permanent,
-                min_delay_s=result.retry_after_s,
-                rng=self.rng,
-            )
-            return _Step.FAILED
+            for message, result in outcomes:
+                if result is None:
+                    release(session, message)
+                    tally["unsent"] += 1
+                elif result.ok:
+                    mark_delivered(session, message, mark_at)
+                    tally["delivered"] += 1
+                else:
+                    mark_failed(
+                        session,
+                        message,
+                        result.error or "unknown delivery error",
+                        mark_at,
+                        self.policy,
+                        permanent=result.permanent,
+                        min_delay_s=result.retry_after_s,
+                        rng=self.rng,
+                    )
+                    tally["failed"] += 1
 
     def _attempt(self, message: OutboxMessage) -> DeliveryResult:
         try:

@@ -43,6 +43,11 @@ class ReceiverLog:
     rejected: int = 0
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # the default 5 drops bursts of new connections (1 s SYN retry)
+
+
 class LocalReceiver:
     """Threaded HTTP server on ``host:port`` (port 0 picks a free one); use as a context manager."""
 
@@ -58,8 +63,7 @@ class LocalReceiver:
         self.log = ReceiverLog()
         self._faults = _Faults()
         self._cond = threading.Condition()
-        self._server = ThreadingHTTPServer((host, port), self._handler_class())
-        self._server.daemon_threads = True
+        self._server = _Server((host, port), self._handler_class())
         self._thread: threading.Thread | None = None
 
     @property

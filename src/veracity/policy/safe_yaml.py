@@ -77,7 +77,8 @@ def read_yaml_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> Any:
         raise YamlRefused(f"cannot read: {exc.strerror or exc}") from None
     if size > max_bytes:
         raise YamlRefused(f"file is {size} bytes; the limit is {max_bytes}")
-    raw = path.read_bytes()[: max_bytes + 1]
+    with path.open("rb") as handle:
+        raw = handle.read(max_bytes + 1)
     if len(raw) > max_bytes:  # grew between stat and read
         raise YamlRefused(f"file is over the {max_bytes}-byte limit")
     try:

@@ -48,10 +48,15 @@ ORGANIC_CHANNEL_P = np.array([0.35, 0.3, 0.2, 0.1, 0.05])
 NO_ID = -1
 
 
-def diurnal_weights(hours: int, peak_hour_utc: int = 20) -> np.ndarray:
-    """Relative activity per hour of the period: a daily cycle peaking in the evening."""
-    h = np.arange(hours)
-    w = 1.0 + 0.6 * np.cos(2 * np.pi * ((h % 24) - peak_hour_utc) / 24)
+def diurnal_at(seconds: np.ndarray, peak_hour_utc: int = 20) -> np.ndarray:
+    """Relative activity at given seconds into the period: a daily cycle peaking in the evening."""
+    hour_of_day = (seconds // 3600) % 24
+    return 1.0 + 0.6 * np.cos(2 * np.pi * (hour_of_day - peak_hour_utc) / 24)
+
+
+def diurnal_weights(hours: int) -> np.ndarray:
+    """Share of activity falling in each hour of the period."""
+    w = diurnal_at(np.arange(hours) * 3600)
     return w / w.sum()
 
 

@@ -11,6 +11,8 @@ import dataclasses
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from veracity.sim.vocab import VOCABULARIES
+
 DEFAULT_PERIOD_END = datetime(2025, 6, 1, tzinfo=UTC)
 
 LANGUAGE_WEIGHTS: dict[str, float] = {"en": 0.42, "es": 0.2, "pt": 0.15, "fr": 0.12, "de": 0.11}
@@ -68,6 +70,10 @@ class SimScale:
                 problems.append(f"{f.name} must be within [0, 1], got {value}")
         if not self.languages or any(w <= 0 for w in self.languages.values()):
             problems.append("languages needs at least one language with a positive weight")
+        for language in self.languages:
+            if language not in VOCABULARIES:
+                known = ", ".join(sorted(VOCABULARIES))
+                problems.append(f"no vocabulary for language {language!r} (have {known})")
         needed = self.planted_accounts + self.trusted_flaggers
         if needed >= self.accounts:
             problems.append(

@@ -170,8 +170,8 @@ def campaign_variant(rng: random.Random, vocab: Vocabulary, base: str) -> str:
         text = " ".join(words)
     elif roll < 0.5:
         text = f"{rng.choice(EMOJI)} {text}"
-    elif roll < 0.6:
-        text = text.upper()
+    elif roll < 0.6:  # shout the message, but links and hashtags must still match
+        text = " ".join(w if w.startswith(("http", "#")) else w.upper() for w in text.split(" "))
     return text
 
 

@@ -1,8 +1,9 @@
-"""events.jsonl, streamed one simulated hour at a time.
+"""events.jsonl, streamed one slice of simulated time at a time.
 
-Each hour merges three sources: the scheduled creation events (posts, comments), the planted
+Each slice merges three sources: the scheduled creation events (posts, comments), the planted
 coordinated events (campaign shares, lockstep likes and follows) and the organic engagement
-drawn for that hour. Only one hour of events is ever held, so memory does not grow with the
+drawn for that slice. Slices last an hour, or less when that keeps them near
+``EVENTS_PER_SLICE`` events, and only one slice is ever held, so memory does not grow with the
 number of events; organic targets are picked by binary search over cumulative popularity.
 """
 
@@ -22,13 +23,15 @@ from veracity.sim.codes import (
     ORGANIC_SURFACE_P,
     SURFACES,
     Ev,
-    diurnal_weights,
+    diurnal_at,
 )
 from veracity.sim.content_plan import ContentPlan, weighted_choice
 from veracity.sim.jsonl import Clock, JsonlWriter
 from veracity.sim.population import Population
 
 HOUR = 3600
+DAY = 86400
+EVENTS_PER_SLICE = 10_000
 _ORGANIC_TYPES = np.array([Ev.VIEW, Ev.LIKE, Ev.SHARE, Ev.FOLLOW, Ev.UNFOLLOW], dtype=np.int64)
 _ORGANIC_P = np.array([0.72, 0.18, 0.03, 0.06, 0.01])
 _COLUMNS = ("time", "type", "actor", "content", "target", "code")
@@ -72,8 +75,11 @@ class EventStream:
         self.planted = {k: plan.planted[k].astype(np.int64) for k in _COLUMNS}
         fixed = len(self.scheduled["time"]) + len(self.planted["time"])
         self.organic_total = max(0, total - fixed)
-        hours = -(-period_s // HOUR)
-        self.per_hour = rng.multinomial(self.organic_total, diurnal_weights(hours))
+        self.slice_s = int(min(HOUR, max(1, period_s * EVENTS_PER_SLICE // max(total, 1))))
+        starts = np.arange(0, period_s, self.slice_s)
+        lengths = np.minimum(starts + self.slice_s, period_s) - starts
+        weights = diurnal_at(starts) * lengths
+        self.per_slice = rng.multinomial(self.organic_total, weights / weights.sum())
         self.activity_cum = np.cumsum(pop.activity)
         self.audience_cum = np.cumsum(pop.followers + 1.0)
         self.counts: Counter[str] = Counter()
@@ -104,8 +110,8 @@ class EventStream:
     def write(self, out: JsonlWriter, clock: Clock, progress: Callable[[str], None]) -> None:
         sched_t, plant_t = self.scheduled["time"], self.planted["time"]
         seq = 0
-        for hour, n in enumerate(self.per_hour):
-            start, end = hour * HOUR, min((hour + 1) * HOUR, self.period_s)
+        for k, n in enumerate(self.per_slice):
+            start, end = k * self.slice_s, min((k + 1) * self.slice_s, self.period_s)
             parts: list[Columns] = []
             for source, times in ((self.scheduled, sched_t), (self.planted, plant_t)):
                 lo, hi = np.searchsorted(times, [start, end])
@@ -117,8 +123,8 @@ class EventStream:
             lines = self._format(seq, cols, clock)
             out.write_lines(lines)
             seq += len(lines)
-            if hour % 24 == 23:
-                progress(f"events: day {(hour + 1) // 24}, {seq} events")
+            if end % DAY < self.slice_s or end == self.period_s:
+                progress(f"events: {end / DAY:.1f} days simulated, {seq} events")
 
     def _format(self, seq: int, cols: Columns, clock: Clock) -> list[str]:
         n_posts = self.plan.posts

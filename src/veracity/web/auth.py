@@ -7,9 +7,14 @@ from __future__ import annotations
 
 import hmac
 
-from fastapi import HTTPException, Request, status
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 TOKEN_COOKIE = "veracity_token"
+# Declared so that the OpenAPI document shows the bearer scheme; checking is ours.
+bearer_scheme = HTTPBearer(auto_error=False, description="An API token.")
 
 
 def presented_token(request: Request) -> str | None:
@@ -29,10 +34,13 @@ def token_is_valid(presented: str | None, expected: list[str]) -> bool:
     return ok
 
 
-def require_token(request: Request) -> str:
+def require_token(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)] = None,
+) -> str:
     """FastAPI dependency: 401 unless the request carries a configured API token."""
     expected: list[str] = request.app.state.api_tokens
-    presented = presented_token(request)
+    presented = credentials.credentials if credentials else presented_token(request)
     if not token_is_valid(presented, expected):
         raise HTTPException(
             status_code=status.HTTP_401_UNAUTHORIZED,

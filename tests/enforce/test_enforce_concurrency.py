@@ -82,7 +82,8 @@ CHILD = textwrap.dedent(
 
     url, hook, secret = sys.argv[1:4]
     settings = Settings(outbox_batch_size=50, outbox_lease_s=30, outbox_poll_interval_s=0.01)
-    worker = OutboxWorker(Database(url, migrate=False), WebhookDelivery(hook, secret), settings)
+    db = Database(url, migrate=False)
+    worker = OutboxWorker(db, WebhookDelivery(hook, secret), settings, concurrency=2)
     print("ready", flush=True)
     worker.run_forever(threading.Event())
     """
@@ -124,5 +125,6 @@ def test_sigkilled_worker_loses_nothing(
     with db.transaction() as s:
         msgs = list_after(s, 0, 100)
     assert all(m.status is OutboxStatus.DELIVERED for m in msgs)
-    # Only messages in flight when the worker died can arrive twice, and then once applied.
-    assert receiver.log.duplicates <= 1
+    # Only messages in flight when the worker died (two at a time) can arrive twice, and the
+    # receiver applies them once.
+    assert receiver.log.duplicates <= 2

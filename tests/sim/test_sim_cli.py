@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -50,7 +51,7 @@ def test_typer_app_writes_the_files(tmp_path: Path) -> None:
     ],
 )
 def test_bad_scales_fail_with_a_clear_message(
-    tmp_path: Path, change: dict[str, object], message: str
+    tmp_path: Path, change: dict[str, Any], message: str
 ) -> None:
     from veracity.sim import simulate
 

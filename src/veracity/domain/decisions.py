@@ -49,6 +49,9 @@ class Decision(BaseModel):
     )
     automated_detection: bool = True
     automated_decision: bool = True
+    evaluation_errors: list[dict[str, str]] = Field(
+        default_factory=list, description="Rules whose evaluation failed; they did not match."
+    )
     created_at: datetime
 
     @property

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import threading
 import time
 from collections.abc import Sequence
@@ -46,6 +47,12 @@ class ReceiverLog:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128  # the default 5 drops bursts of new connections (1 s SYN retry)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A sender that timed out or died resets its connection: normal here, not worth a trace.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 class LocalReceiver:

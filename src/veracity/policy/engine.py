@@ -157,7 +157,7 @@ class PolicyEngine:
         now: datetime,
         signals_used: Mapping[str, str] | None = None,
     ) -> Decision:
-        """Evaluate and resolve into a Decision; rule evaluation errors are logged."""
+        """Evaluate and resolve into a Decision; rule evaluation errors are logged and kept."""
         evaluation = self.evaluate(facts)
         for error in evaluation.errors:
             log.warning(
@@ -195,6 +195,7 @@ class PolicyEngine:
             signals_used=dict(signals_used or {}),
             automated_detection=True,
             automated_decision=True,
+            evaluation_errors=[e.to_dict() for e in evaluation.errors],
             created_at=now,
         )
 

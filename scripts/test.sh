@@ -14,6 +14,7 @@ fi
 # PostgreSQL: use the one at 127.0.0.1:5432 when it answers, else start (or install) one.
 PG_URL=${VERACITY_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test}
 bash scripts/ensure_postgres.sh
+bash scripts/ensure_chromium.sh
 
 echo "== ruff" >&2
 .venv/bin/ruff check src tests benchmarks

@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     max_text_chars: int = 20_000
     max_metadata_bytes: int = 16 * 1024
 
+    # How often a process checks whether another one changed the matching banks.
+    bank_refresh_s: float = 5.0
+
     # Outbox delivery.
     webhook_url: str | None = None
     webhook_secret: str = "change-me"

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from veracity.sim import PRESETS, resolve_scale
+from veracity.sim import PRESETS, resolve_scale, simulate
 from veracity.sim.cli import app, simulate_command
 
 
@@ -53,8 +53,6 @@ def test_typer_app_writes_the_files(tmp_path: Path) -> None:
 def test_bad_scales_fail_with_a_clear_message(
     tmp_path: Path, change: dict[str, Any], message: str
 ) -> None:
-    from veracity.sim import simulate
-
     with pytest.raises(ValueError, match=message.replace("[", r"\[").replace("]", r"\]")):
         simulate(tmp_path, scale=dataclasses.replace(PRESETS["tiny"], **change))
 
@@ -66,8 +64,6 @@ def test_events_override_must_be_positive() -> None:
 
 
 def test_output_path_must_be_a_directory(tmp_path: Path) -> None:
-    from veracity.sim import simulate
-
     blocker = tmp_path / "file"
     blocker.write_text("x")
     with pytest.raises(ValueError, match="is not a directory"):

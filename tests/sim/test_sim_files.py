@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -124,11 +128,18 @@ def test_tiny_is_fast(tmp_path: Path) -> None:
 
 
 def test_period_is_configurable(tmp_path: Path) -> None:
-    import dataclasses
-
     end = datetime(2024, 3, 1, tzinfo=UTC)
     scale = dataclasses.replace(PRESETS["tiny"], period_days=2, period_end=end)
     simulate(tmp_path, scale=scale)
     stamps = [datetime.fromisoformat(e["occurred_at"]) for e in _lines(tmp_path / "events.jsonl")]
     assert min(stamps).timestamp() >= end.timestamp() - 2 * 86400
     assert max(stamps) < end
+
+
+def test_identical_bytes_across_processes_and_hash_seeds(tiny: Path, tmp_path: Path) -> None:
+    code = "import sys; from pathlib import Path; from veracity.sim import simulate; "
+    code += "simulate(Path(sys.argv[1]), seed=11, scale='tiny')"
+    env = {**os.environ, "PYTHONHASHSEED": "4242"}
+    subprocess.run([sys.executable, "-c", code, str(tmp_path)], check=True, env=env, timeout=60)
+    for name in (*FILES, "manifest.json"):
+        assert (tmp_path / name).read_bytes() == (tiny / name).read_bytes(), name

@@ -91,6 +91,7 @@ class TextMatchDetector(OnlineDetector):
         self._norms: list[str] = []
         self._sets: list[frozenset[int]] = []
         self._exact: dict[bytes, list[int]] = {}
+        self._reference_sets: list[set[str]] | None = None  # built on first reference call
         self.skipped = 0
         seen: set[str] = set()
         hash_arrays: list[np.ndarray] = []
@@ -149,11 +150,14 @@ class TextMatchDetector(OnlineDetector):
         if not norm:
             return [], 0.0
         mine = shingle_strings(norm, self.shingle_size)
+        if self._reference_sets is None:
+            self._reference_sets = [shingle_strings(n, self.shingle_size) for n in self._norms]
         best = 0.0
         hits = []
         for index, entry_norm in enumerate(self._norms):
-            theirs = shingle_strings(entry_norm, self.shingle_size)
-            similarity = len(mine & theirs) / len(mine | theirs)
+            theirs = self._reference_sets[index]
+            inter = len(mine & theirs)
+            similarity = inter / (len(mine) + len(theirs) - inter)  # |A & B| / |A | B|
             exact = entry_norm == norm
             if exact:
                 similarity = 1.0

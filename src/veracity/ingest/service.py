@@ -7,7 +7,7 @@ the client's ids) can duplicate nothing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -59,9 +59,15 @@ def _report(order: Sequence[str], accepted: dict[str, ItemResult]) -> BatchResul
 
 
 class IngestService:
-    def __init__(self, db: Database, pipeline: DecisionPipeline) -> None:
+    def __init__(
+        self,
+        db: Database,
+        pipeline: DecisionPipeline,
+        before_content: Callable[[], None] | None = None,
+    ) -> None:
         self.db = db
         self.pipeline = pipeline
+        self._before_content = before_content
 
     # -- accounts ---------------------------------------------------------------------------
 
@@ -88,6 +94,9 @@ class IngestService:
 
     def content(self, items: Sequence[ContentIn], now: datetime | None = None) -> BatchResult:
         now = now or utcnow()
+        if self._before_content is not None:
+            self._before_content()
+        pipeline = self.pipeline
         unique = _first_of_each_id(items)
         with self.db.transaction() as session:
             new_ids = insert_ignore(session, ContentRow.__table__, _content_rows(unique, now), "id")
@@ -98,7 +107,7 @@ class IngestService:
                 [_content_created_event(c, now) for c in fresh],
                 "id",
             )
-            evaluated = self.pipeline.run(fresh, _accounts_for(session, fresh), now)
+            evaluated = pipeline.run(fresh, _accounts_for(session, fresh), now)
             _store_outcomes(session, evaluated, now)
         accepted = {
             e.item.id: ItemResult(

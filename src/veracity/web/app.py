@@ -42,6 +42,7 @@ def create_app(
     app.state.db = db
     app.state.runtime = runtime
     app.state.ingest = runtime.ingest
+    app.state.on_banks_changed = lambda _bank: runtime.reload_detectors()
     app.state.api_tokens = tokens
     app.add_exception_handler(RequestValidationError, validation_error_handler)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)

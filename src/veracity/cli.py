@@ -232,6 +232,21 @@ def policy_test(
         raise typer.Exit(code=1)
 
 
+@policy_app.command("variables")
+def policy_variables() -> None:
+    """List every variable a rule may read, with its type and meaning."""
+    from veracity.detect.defaults import build_registry
+    from veracity.policy.variables import VariableSchema
+
+    schema = VariableSchema(build_registry(None, _settings()))
+    emit(
+        {
+            name: {"type": v.type.value, "default": v.default, "description": v.description}
+            for name, v in schema.variables.items()
+        }
+    )
+
+
 @policy_app.command("backtest")
 def policy_backtest(
     old: Annotated[Path, typer.Argument(help="Policy folder in force now.")],

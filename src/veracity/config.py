@@ -43,6 +43,7 @@ class Settings(BaseSettings):
     outbox_poll_interval_s: float = 0.2
     outbox_batch_size: int = 100
     outbox_lease_s: float = 30.0
+    outbox_concurrency: int = 16
 
     # API authentication for machine clients (issue 6 adds users and roles).
     api_token: str | None = None

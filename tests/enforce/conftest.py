@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from collections.abc import Iterator
 
 import pytest
+from enforce_support import SECRET, T0, MakeDecision
 
 from veracity.config import Settings
 from veracity.domain.actions import Action, ActionType
@@ -15,11 +15,6 @@ from veracity.domain.signals import SubjectType
 from veracity.enforce.delivery import OutboxWorker, WebhookDelivery
 from veracity.enforce.receiver import LocalReceiver
 from veracity.store.db import Database
-
-T0 = datetime(2025, 1, 1, 12, 0, tzinfo=UTC)
-SECRET = "s3cret-for-tests"
-
-MakeDecision = Callable[..., Decision]
 
 
 @pytest.fixture

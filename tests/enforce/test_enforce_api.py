@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from enforce_support import T0, MakeDecision
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from conftest import T0, MakeDecision
 from veracity.enforce.api import router
 from veracity.enforce.backoff import RetryPolicy
 from veracity.enforce.outbox import claim_batch, enqueue_many, mark_delivered, mark_failed

@@ -12,8 +12,8 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from enforce_support import SECRET, T0, MakeDecision
 
-from conftest import SECRET, T0, MakeDecision
 from veracity.config import Settings
 from veracity.enforce.delivery import OutboxWorker, WebhookDelivery
 from veracity.enforce.outbox import OutboxStatus, claim_batch, enqueue_many, list_after, stats

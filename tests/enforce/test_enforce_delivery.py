@@ -11,8 +11,8 @@ from datetime import timedelta
 
 import httpx
 import pytest
+from enforce_support import SECRET, T0, MakeDecision
 
-from conftest import SECRET, T0, MakeDecision
 from veracity.config import Settings
 from veracity.enforce.delivery import (
     DeliveryResult,

@@ -6,9 +6,9 @@ import random
 from datetime import timedelta
 
 import pytest
+from enforce_support import T0, MakeDecision
 from sqlalchemy import func, select
 
-from conftest import T0, MakeDecision
 from veracity.enforce.backoff import RetryPolicy
 from veracity.enforce.outbox import (
     OutboxStatus,

@@ -11,12 +11,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from veracity.domain.entities import AccountIn, ContentIn
 from veracity.domain.events import EventIn, ReportIn
 from veracity.sim import FILES, PRESETS, simulate
 from veracity.sim.claims import RATINGS
+from veracity.sim.jsonl import Clock
 
 
 def _lines(path: Path) -> list[dict[str, Any]]:
@@ -143,3 +145,10 @@ def test_identical_bytes_across_processes_and_hash_seeds(tiny: Path, tmp_path: P
     subprocess.run([sys.executable, "-c", code, str(tmp_path)], check=True, env=env, timeout=60)
     for name in (*FILES, "manifest.json"):
         assert (tmp_path / name).read_bytes() == (tiny / name).read_bytes(), name
+
+
+def test_clock_formats_single_and_vector_stamps_alike() -> None:
+    clock = Clock(datetime(2025, 5, 25, tzinfo=UTC))
+    seconds = np.array([-400 * 86400, 0, 3661, 7 * 86400 - 1])
+    assert [clock.iso(int(t)) for t in seconds] == clock.iso_many(seconds)
+    assert clock.iso(3661) == "2025-05-25T01:01:01Z"

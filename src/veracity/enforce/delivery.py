@@ -168,10 +168,12 @@ class OutboxWorker:
         delivery: Delivery,
         settings: Settings,
         *,
-        concurrency: int = 16,
+        concurrency: int | None = None,
         rng: random.Random | None = None,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
+        if concurrency is None:
+            concurrency = settings.outbox_concurrency
         if concurrency < 1:
             raise ValueError(f"concurrency must be at least 1, got {concurrency}")
         self.db = db

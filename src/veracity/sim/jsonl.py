@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -57,9 +58,10 @@ class Clock:
     def __init__(self, start: datetime) -> None:
         utc = start.astimezone(UTC).replace(tzinfo=None)
         self._start = np.datetime64(utc, "s")
+        self._epoch = int(start.timestamp())
 
     def iso(self, t: int) -> str:
-        return f"{np.datetime_as_string(self._start + np.timedelta64(int(t), 's'), unit='s')}Z"
+        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(self._epoch + int(t)))
 
     def iso_many(self, t: np.ndarray) -> list[str]:
         stamps = np.datetime_as_string(self._start + t.astype("timedelta64[s]"), unit="s")

@@ -188,7 +188,11 @@ def simulate(
     """Write a synthetic platform (accounts, content, events, reports, banks, ground truth)."""
     from veracity.sim.cli import simulate_command
 
-    simulate_command(out, seed, scale, events)
+    try:
+        simulate_command(out, seed, scale, events)
+    except ValueError as exc:
+        info(f"error: {exc}")
+        raise typer.Exit(code=2) from exc
 
 
 @app.command("import-banks")
@@ -280,6 +284,9 @@ def bench_decisions(
     batch_size: Annotated[int, typer.Option(min=1, max=1000)] = 20,
     rules: Annotated[int, typer.Option(min=1)] = 50,
     seed: int = 7,
+    http: Annotated[
+        bool, typer.Option("--http", help="Through a `veracity serve` process, not in process.")
+    ] = False,
 ) -> None:
     """Measure the online path: ingest, online detectors, live rules, decision, outbox."""
     from veracity.bench.decisions import run_decisions_benchmark
@@ -290,6 +297,7 @@ def bench_decisions(
         batch_size=batch_size,
         rules=rules,
         seed=seed,
+        http=http,
         log=info,
     )
     if json_:

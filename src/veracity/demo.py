@@ -71,7 +71,7 @@ def prepare_demo(
     summary = {
         "workdir": str(workdir),
         "database_url": settings.database_url,
-        "simulated": getattr(sim_summary, "counts", None),
+        "simulated": sim_summary.files,
         "banks": {r.kind: r.accepted for r in banks},
         "ingested": counts,
         "setup_seconds": round(time.perf_counter() - started, 2),

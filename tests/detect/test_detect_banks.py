@@ -3,7 +3,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import check_result, make_item
+from detect_helpers import check_result, make_item
 
 from veracity.config import Settings
 from veracity.detect.banks import (
@@ -161,7 +161,9 @@ def test_config_without_bundled_lists_and_from_settings() -> None:
 
 def test_construction_is_fast_with_full_banks() -> None:
     banks = {
-        "text": [BankEntry(f"t{i}", f"claim number {i} about topic {i % 13} " * 3) for i in range(1000)],
+        "text": [
+            BankEntry(f"t{i}", f"claim number {i} about topic {i % 13} " * 3) for i in range(1000)
+        ],
         **{
             f"domains:list{k}": [BankEntry(f"d{i}", f"site{i}.dom{k}.com") for i in range(250)]
             for k in range(4)

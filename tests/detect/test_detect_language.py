@@ -1,9 +1,10 @@
+# ruff: noqa: RUF001
 from __future__ import annotations
 
 import random
 
 import pytest
-from conftest import check_result, make_item
+from detect_helpers import check_result, make_item
 
 from veracity.detect.language import LanguageDetector, clean, to_iso639_1
 

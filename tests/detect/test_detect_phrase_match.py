@@ -1,9 +1,10 @@
+# ruff: noqa: RUF001
 from __future__ import annotations
 
 import random
 
 import pytest
-from conftest import check_result, make_item
+from detect_helpers import check_result, make_item
 
 from veracity.detect.banks import BankEntry
 from veracity.detect.defaults import bundled_banks
@@ -139,9 +140,7 @@ def test_fast_equals_reference_on_random_texts() -> None:
     phrases = set()
     while len(phrases) < 40:
         n = rng.randint(1, 3)
-        phrase = " ".join(
-            ("#" if rng.random() < 0.2 else "") + rng.choice(words) for _ in range(n)
-        )
+        phrase = " ".join(("#" if rng.random() < 0.2 else "") + rng.choice(words) for _ in range(n))
         phrases.add(phrase)
     categories = {
         f"cat{c}": [BankEntry(f"c{c}-{i}", p) for i, p in enumerate(sorted(phrases)) if i % 3 == c]
@@ -160,7 +159,7 @@ def test_fast_equals_reference_on_random_texts() -> None:
         ref = detector.reference_find(folded)
         assert fast == ref, text
         total += len(fast)
-        assert detector.detect(make_item(text)).outputs == detector.reference(
-            make_item(text)
-        ).outputs
+        assert (
+            detector.detect(make_item(text)).outputs == detector.reference(make_item(text)).outputs
+        )
     assert total > 500

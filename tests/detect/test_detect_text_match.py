@@ -1,10 +1,11 @@
+# ruff: noqa: RUF001
 from __future__ import annotations
 
 import random
 
 import numpy as np
 import pytest
-from conftest import check_result, make_item
+from detect_helpers import check_result, make_item
 
 from veracity.detect.banks import BankEntry
 from veracity.detect.minhash import (
@@ -174,8 +175,9 @@ def test_planted_paraphrases_agree_with_reference() -> None:
             (m.entry_id, m.similarity) for m in ref
         ]
         assert ref and ref[0].entry_id == f"k{i}" and not ref[0].exact
-        fast_result, ref_result = detector.detect(make_item(text)), detector.reference(
-            make_item(text)
+        fast_result, ref_result = (
+            detector.detect(make_item(text)),
+            detector.reference(make_item(text)),
         )
         check_result(detector, fast_result)
         assert fast_result.outputs == ref_result.outputs

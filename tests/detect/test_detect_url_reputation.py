@@ -1,9 +1,10 @@
+# ruff: noqa: RUF001
 from __future__ import annotations
 
 import random
 
 import pytest
-from conftest import check_result, make_item
+from detect_helpers import check_result, make_item
 
 from veracity.detect.banks import BankEntry
 from veracity.detect.defaults import bare_tlds, bundled_banks
@@ -211,9 +212,7 @@ def test_unusable_entries_are_skipped() -> None:
 def test_bundled_shorteners() -> None:
     shorteners = bundled_banks()["domains:shortener"]
     assert len(shorteners) >= 10
-    detector = UrlReputationDetector(
-        {"shortener": list(shorteners)}, bare_tlds=bare_tlds()
-    )
+    detector = UrlReputationDetector({"shortener": list(shorteners)}, bare_tlds=bare_tlds())
     out = detector.detect(make_item("my site: https://tinyurl.com/abc")).outputs
     assert out["lists"] == ["shortener"]
 
@@ -257,3 +256,13 @@ def _rand_host(rng: random.Random, alphabet: str, tld: bool = True) -> str:
     if tld:
         labels.append(rng.choice(["com", "net", "org"]))
     return ".".join(labels)
+
+
+def test_link_count_is_capped(detector: UrlReputationDetector) -> None:
+    text = " ".join(f"http://h{i}.example.org/" for i in range(700)) + " http://evil.net/"
+    result = detector.detect(make_item(text))
+    check_result(detector, result)
+    assert result.outputs["url_count"] == 500
+    assert len(result.outputs["domains"]) == 50
+    assert result.evidence["links_truncated"] is True
+    assert result.evidence["domains_total"] == 500

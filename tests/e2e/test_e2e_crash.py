@@ -5,11 +5,6 @@ receiver must; at-least-once delivery may repeat a key after a crash)."""
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -20,6 +15,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from veracity.bench.server_process import ServerProcess
 from veracity.detect.banks import BankEntry, add_entries
 from veracity.enforce.receiver import LocalReceiver
 from veracity.store.db import Database
@@ -32,12 +28,6 @@ CLAIMS = [
     "drinking hot water every hour kills the virus in your throat",
     "five g towers spread the illness across the city at night",
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _posts(n: int) -> list[dict[str, Any]]:
@@ -54,12 +44,9 @@ def _posts(n: int) -> list[dict[str, Any]]:
     return posts
 
 
-class Server:
-    def __init__(self, database_url: str, webhook_url: str, tmp: Path) -> None:
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {
-            **os.environ,
+def _server(database_url: str, webhook_url: str, tmp: Path) -> ServerProcess:
+    return ServerProcess(
+        {
             "VERACITY_DATABASE_URL": database_url,
             "VERACITY_WEBHOOK_URL": webhook_url,
             "VERACITY_WEBHOOK_SECRET": SECRET,
@@ -67,38 +54,9 @@ class Server:
             "VERACITY_OUTBOX_POLL_INTERVAL_S": "0.05",
             "VERACITY_OUTBOX_BACKOFF_BASE_S": "0.05",
             "VERACITY_OUTBOX_BACKOFF_MAX_S": "0.5",
-        }
-        self.log = (tmp / "server.log").open("ab")
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "veracity.cli", "serve", "--port", str(self.port)],
-            env=self.env,
-            stdout=self.log,
-            stderr=self.log,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        raise RuntimeError("server did not start")
-
-    def kill9(self) -> None:
-        assert self.proc is not None
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
+        },
+        log_path=tmp / "server.log",
+    )
 
 
 @pytest.fixture
@@ -141,7 +99,7 @@ def test_kill9_during_bulk_import_loses_and_duplicates_nothing(
     posts = _posts(2000)
     batches = [posts[i : i + 50] for i in range(0, len(posts), 50)]
 
-    server = Server(database_url, receiver.url, tmp_path)
+    server = _server(database_url, receiver.url, tmp_path)
     server.start()
     try:
         sent: list[int] = []

@@ -9,6 +9,7 @@ decision's latency is the latency of the batch that carried it, which is what a 
 from __future__ import annotations
 
 import json
+import secrets
 import statistics
 import tempfile
 import time
@@ -16,13 +17,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
+import yaml
 from sqlalchemy import func, select
 
 from veracity.config import get_settings
 from veracity.domain.entities import AccountIn, ContentIn
 from veracity.ingest.bank_files import import_bank_dir
+from veracity.bench.server_process import ServerProcess
 from veracity.policy.bench_rules import generate_rules
-from veracity.runtime import build_runtime
+from veracity.policy.model import Policy
+from veracity.runtime import Runtime, build_runtime
 from veracity.sim import simulate
 from veracity.store.db import Database
 from veracity.store.scratch import scratch_database_url
@@ -52,6 +57,7 @@ def run_decisions_benchmark(
     batch_size: int,
     rules: int,
     seed: int = 7,
+    http: bool = False,
     log: Callable[[str], None] = lambda _m: None,
 ) -> dict[str, Any]:
     settings = get_settings()
@@ -72,7 +78,9 @@ def run_decisions_benchmark(
         with scratch_database_url(database_url) as url:
             db = Database(url)
             try:
-                return _measure(db, settings, sim_dir, accounts, items, batch_size, rules, log)
+                return _measure(
+                    db, settings, sim_dir, accounts, items, batch_size, rules, http, log
+                )
             finally:
                 db.dispose()
 
@@ -85,6 +93,7 @@ def _measure(
     items: list[ContentIn],
     batch_size: int,
     rules: int,
+    http: bool,
     log: Callable[[str], None],
 ) -> dict[str, Any]:
     banks = {r.kind: r.accepted for r in import_bank_dir(db, sim_dir)}
@@ -97,22 +106,19 @@ def _measure(
     # One warm-up batch outside the measurement: connection pool, statement caches.
     warm = [c.model_copy(update={"id": f"warm-{c.id}"}) for c in items[:batch_size]]
     runtime.ingest.content(warm)
-    log(f"measuring {len(items)} posts in {len(batches)} batches of {batch_size} on {db.dialect}")
-    latencies: list[float] = []
-    actioned = 0
-    started = time.perf_counter()
-    for batch in batches:
-        t = time.perf_counter()
-        result = runtime.ingest.content(batch)
-        latencies.append((time.perf_counter() - t) * 1000.0)
-        actioned += sum(1 for r in result.results if r.actions)
-    wall = time.perf_counter() - started
+    where = "over HTTP" if http else "in process"
+    log(f"measuring {len(items)} posts in {len(batches)} batches of {batch_size} {where}")
+    if http:
+        latencies, actioned, wall = _run_over_http(db, policy, batches)
+    else:
+        latencies, actioned, wall = _run_in_process(runtime, batches)
     with db.transaction() as session:
         stored = session.scalar(select(func.count()).select_from(DecisionRow)) or 0
         outbox = session.scalar(select(func.count()).select_from(OutboxRow)) or 0
     per_decision = [lat / len(b) for lat, b in zip(latencies, batches, strict=True)]
     return {
         "database": db.dialect,
+        "path": "HTTP batch API, one server process" if http else "ingest service in process",
         "posts": len(items),
         "batch_size": batch_size,
         "live_rules": live_rules,
@@ -128,3 +134,61 @@ def _measure(
         "outbox_messages": int(outbox),
         "wall_s": round(wall, 2),
     }
+
+
+Batches = list[list[ContentIn]]
+
+
+def _run_in_process(runtime: Runtime, batches: Batches) -> tuple[list[float], int, float]:
+    latencies: list[float] = []
+    actioned = 0
+    started = time.perf_counter()
+    for batch in batches:
+        t = time.perf_counter()
+        result = runtime.ingest.content(batch)
+        latencies.append((time.perf_counter() - t) * 1000.0)
+        actioned += sum(1 for r in result.results if r.actions)
+    return latencies, actioned, time.perf_counter() - started
+
+
+def _run_over_http(
+    db: Database, policy: Policy, batches: Batches
+) -> tuple[list[float], int, float]:
+    """Post the batches to a ``veracity serve`` child process, one request at a time."""
+    token = secrets.token_urlsafe(16)
+    with tempfile.TemporaryDirectory(prefix="veracity-bench-policy-") as policy_dir:
+        (Path(policy_dir) / f"{policy.id}.yaml").write_text(
+            yaml.safe_dump(policy.model_dump(mode="json"), sort_keys=False), encoding="utf-8"
+        )
+        server = ServerProcess(
+            {
+                "VERACITY_DATABASE_URL": db.engine.url.render_as_string(hide_password=False),
+                "VERACITY_POLICY_DIR": policy_dir,
+                "VERACITY_API_TOKEN": token,
+            }
+        )
+        server.start()
+        latencies: list[float] = []
+        actioned = 0
+        try:
+            headers = {"Authorization": f"Bearer {token}"}
+            with httpx.Client(base_url=server.url, headers=headers, timeout=60) as client:
+                bodies = [
+                    json.dumps({"items": [c.model_dump(mode="json") for c in b]}).encode()
+                    for b in batches
+                ]
+                started = time.perf_counter()
+                for body in bodies:
+                    t = time.perf_counter()
+                    response = client.post(
+                        "/v1/content/batch",
+                        content=body,
+                        headers={"content-type": "application/json"},
+                    )
+                    latencies.append((time.perf_counter() - t) * 1000.0)
+                    response.raise_for_status()
+                    actioned += sum(1 for r in response.json()["results"] if r["actions"])
+                wall = time.perf_counter() - started
+        finally:
+            server.stop()
+    return latencies, actioned, wall

@@ -28,6 +28,7 @@ from urllib.parse import unquote
 
 from veracity.detect.textnorm import WORD_CHARS
 
+MAX_LINKS = 500  # links read from one item; the rest are not looked at
 MAX_HOST_CHARS = 253
 MAX_LABEL_CHARS = 63
 _DOT_FORMS = str.maketrans({"\u3002": ".", "\uff0e": ".", "\uff61": ".", "\u2024": "."})
@@ -158,9 +159,10 @@ _LINK_RE_ASCII = _link_regex(r"\w")
 _LINK_RE = _link_regex(WORD_CHARS)
 
 
-def find_links(text: str, bare_tlds: Collection[str]) -> list[Link]:
-    """Every link in ``text``, in order. ``bare_tlds``: TLDs (ASCII, lowercase) under which a bare
-    ``name.tld`` counts as a domain; ``www.`` names and URLs count whatever their TLD."""
+def find_links(text: str, bare_tlds: Collection[str], limit: int = MAX_LINKS) -> list[Link]:
+    """The links in ``text`` in order, at most ``limit``. ``bare_tlds``: TLDs (ASCII, lowercase)
+    under which a bare ``name.tld`` counts as a domain; ``www.`` names and URLs count whatever
+    their TLD."""
     text = text.translate(_DOT_FORMS)
     if "." not in text and "://" not in text:
         return []
@@ -172,6 +174,8 @@ def find_links(text: str, bare_tlds: Collection[str]) -> list[Link]:
             host = host_of_url(raw)
             if host:
                 links.append(Link(raw, host, "url", m.start(), m.start() + len(raw)))
+                if len(links) >= limit:
+                    break
             continue
         name = m.group("host")
         host = normalise_host(name)
@@ -185,4 +189,6 @@ def find_links(text: str, bare_tlds: Collection[str]) -> list[Link]:
             continue
         raw = m.group(0).rstrip(_TRAILING_PUNCT)
         links.append(Link(raw, host, kind, m.start(), m.start() + len(raw)))
+        if len(links) >= limit:
+            break
     return links

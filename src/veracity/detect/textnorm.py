@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 
 
 def _mark_ranges() -> str:
@@ -67,11 +66,6 @@ def normalise_for_match(text: str) -> str:
     if folded.isascii():
         return _ASCII_SEPARATORS_RE.sub(" ", folded).strip()
     return _SEPARATORS_RE.sub(" ", folded.replace("_", " ")).strip()
-
-
-@lru_cache(maxsize=1)
-def word_regex() -> re.Pattern[str]:
-    return re.compile(f"{WORD}+")
 
 
 def clip(value: str, limit: int = 200) -> str:

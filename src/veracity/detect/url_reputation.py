@@ -6,6 +6,8 @@ A host is listed when it equals a list entry or is a subdomain of one, compared 
 (``a.b.example.com`` matches ``example.com``; ``notexample.com`` and ``example.com.evil.net``
 do not). IP literals match only the same address.
 
+At most 500 links are read from one item (``url_count`` stops there; evidence says so).
+
 ``score`` is the highest severity among the lists hit (0 when none); ``worst_list`` is that list
 (ties: the alphabetically first).
 """
@@ -18,7 +20,7 @@ from typing import Any
 
 from veracity.detect.banks import BankEntry
 from veracity.detect.base import DetectorResult, OnlineDetector, OutputSpec, OutputType
-from veracity.detect.hosts import Link, find_links, host_of_entry, is_ip
+from veracity.detect.hosts import MAX_LINKS, Link, find_links, host_of_entry, is_ip
 from veracity.detect.textnorm import clip
 from veracity.domain.entities import ContentIn
 
@@ -71,7 +73,7 @@ class UrlReputationDetector(OnlineDetector):
     description = "Links in the text and whether their domains are on named domain lists."
     inputs = ("text", "on_screen_text", "transcript")
     outputs = (
-        OutputSpec("url_count", OutputType.INT, "links found in the text"),
+        OutputSpec("url_count", OutputType.INT, "links found in the text (at most 500 read)"),
         OutputSpec("domains", OutputType.STRING_LIST, "distinct normalised hosts (at most 50)"),
         OutputSpec("listed", OutputType.BOOL, "a host is on at least one list"),
         OutputSpec("lists", OutputType.STRING_LIST, "names of the lists hit, sorted"),
@@ -179,6 +181,8 @@ class UrlReputationDetector(OnlineDetector):
             ]
             if len(domains) > MAX_DOMAINS:
                 evidence["domains_total"] = len(domains)
+            if len(links) >= MAX_LINKS:
+                evidence["links_truncated"] = True
         if hits:
             evidence["hits"] = [
                 h.as_json(self.severity(h.entry.list_name)) for h in hits[:_EVIDENCE_HITS]

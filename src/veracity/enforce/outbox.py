@@ -17,7 +17,6 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Table, and_, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
@@ -25,11 +24,11 @@ from veracity.domain.decisions import Decision, RuleMode
 from veracity.enforce.backoff import RetryPolicy
 from veracity.store.db import as_utc
 from veracity.store.tables import OutboxRow
+from veracity.store.upsert import insert_ignore
 
 DECISION_TOPIC = "decision"
 # Rows per INSERT statement: 11 bound parameters per row stays far below SQLite's 32766 limit
 # and PostgreSQL's 65535.
-INSERT_CHUNK = 500
 MAX_ERROR_CHARS = 2000
 
 outbox: Table = OutboxRow.__table__  # type: ignore[assignment]
@@ -157,19 +156,6 @@ def _row_for(decision: Decision, now: datetime) -> dict[str, Any]:
     }
 
 
-def _insert_ignoring_duplicates(session: Session, rows: list[dict[str, Any]]) -> int:
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        stmt: Any = postgresql.insert(outbox).values(rows)
-    elif dialect == "sqlite":
-        stmt = sqlite.insert(outbox).values(rows)
-    else:
-        raise NotImplementedError(f"outbox enqueue supports sqlite and postgresql, not {dialect}")
-    # RETURNING lists only the rows inserted; rowcount is not reliable across drivers here.
-    stmt = stmt.on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(outbox.c.id)
-    return len(session.execute(stmt).all())
-
-
 def enqueue_many(session: Session, decisions: Iterable[Decision], now: datetime) -> int:
     """Queue a message for every decision that has an effective action; returns rows added.
 
@@ -181,11 +167,8 @@ def enqueue_many(session: Session, decisions: Iterable[Decision], now: datetime)
     for decision in decisions:
         if decision.actions and decision.id not in rows:
             rows[decision.id] = _row_for(decision, now)
-    batch = list(rows.values())
-    added = 0
-    for start in range(0, len(batch), INSERT_CHUNK):
-        added += _insert_ignoring_duplicates(session, batch[start : start + INSERT_CHUNK])
-    return added
+    # RETURNING lists only the rows inserted; rowcount is not reliable across drivers here.
+    return len(insert_ignore(session, outbox, list(rows.values()), "idempotency_key"))
 
 
 def enqueue_decision(session: Session, decision: Decision, now: datetime) -> int:

@@ -11,7 +11,7 @@ import random
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -54,7 +54,6 @@ class SimSummary:
     phenomena: dict[str, int]
     events_by_type: dict[str, int]
     elapsed_s: float = 0.0
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def events_per_s(self) -> float:

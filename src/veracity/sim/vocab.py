@@ -36,7 +36,6 @@ class Vocabulary:
     spam: tuple[str, ...]
     scam: tuple[str, ...]
     bait: tuple[str, ...]
-    calls: tuple[str, ...]
     publishers: tuple[str, ...]
 
 
@@ -161,7 +160,6 @@ EN = Vocabulary(
     ),
     scam=("claim your free prize now", "your account will be locked, verify here"),
     bait=("like and share if you agree", "follow for part 2"),
-    calls=("Join us in {place} on Saturday", "Sign the petition today", "Call your MP now"),
     publishers=("FactWatch (synthetic)", "Truth Desk (synthetic)", "CheckPoint News (synthetic)"),
 )
 
@@ -263,7 +261,6 @@ ES = Vocabulary(
     ),
     scam=("reclama tu premio gratis ahora", "tu cuenta será bloqueada, verifica aquí"),
     bait=("dale like y comparte si estás de acuerdo", "sígueme para la parte 2"),
-    calls=("Nos vemos en {place} el sábado", "Firma la petición hoy"),
     publishers=("Verifica Ya (sintético)", "Dato Cierto (sintético)"),
 )
 
@@ -350,7 +347,7 @@ PT = Vocabulary(
         "a feira do bairro",
         "nosso cachorrinho",
     ),
-    places=("São Paulo", "Lisboa", "Rio de Janeiro", "Porto", "a praia", "o parque"),
+    places=("São Paulo", "Lisboa", "Rio de Janeiro", "Porto", "Salvador", "Curitiba"),
     times=("hoje de manhã", "hoje à noite", "ontem", "no fim de semana", "hoje"),
     hashtags=("#foryou", "#fimdesemana", "#comida", "#viagem", "#música", "#humor"),
     comments=("amei!", "verdade", "onde é isso?", "ótimo vídeo", "kkkkk", "uau"),
@@ -364,7 +361,6 @@ PT = Vocabulary(
     ),
     scam=("resgate seu prêmio grátis agora", "sua conta será bloqueada, verifique aqui"),
     bait=("curte e compartilha se concorda", "me segue para a parte 2"),
-    calls=("Encontro em {place} no sábado", "Assine a petição hoje"),
     publishers=("Checagem Já (sintético)", "Fato ou Boato (sintético)"),
 )
 
@@ -434,7 +430,7 @@ FR = Vocabulary(
     post_templates=(
         "Passé {time} avec {topic} à {place}, génial",
         "Petite mise à jour sur {topic}",
-        "Quelqu'un d'autre fan de {topic} ? Testé {time}",
+        "Quelqu'un d'autre aime {topic} ? Testé {time}",
         "{place} était magnifique {time}",
         "Mon avis honnête sur {topic}",
         "Nouvelle vidéo sur {topic}, tournée à {place}",
@@ -451,13 +447,17 @@ FR = Vocabulary(
         "le marché du quartier",
         "notre chiot",
     ),
-    places=("Paris", "Lyon", "Montréal", "Bruxelles", "la plage", "le parc"),
+    places=("Paris", "Lyon", "Montréal", "Bruxelles", "Marseille", "Genève"),
     times=("ce matin", "ce soir", "hier", "le week-end dernier", "aujourd'hui"),
     hashtags=("#pourtoi", "#weekend", "#cuisine", "#voyage", "#musique", "#humour"),
     comments=("j'adore !", "trop vrai", "c'est où ?", "super vidéo", "mdr", "waouh"),
     first_names=("Léa", "Hugo", "Chloé", "Louis", "Manon", "Gabriel", "Camille", "Jules"),
     last_names=("Martin", "Bernard", "Dubois", "Thomas", "Robert", "Petit", "Durand"),
-    bios=("Passionné de {topic}", "{topic} et bonne humeur", "Créateur | {topic} | {place}"),
+    bios=(
+        "Fan de cuisine et de voyages",
+        "{topic} et bonne humeur",
+        "Créateur | {topic} | {place}",
+    ),
     spam=(
         "gagnez 500 euros par jour depuis chez vous",
         "abonnés gratuits via le lien dans ma bio",
@@ -465,7 +465,6 @@ FR = Vocabulary(
     ),
     scam=("réclamez votre cadeau gratuit maintenant", "votre compte sera bloqué, vérifiez ici"),
     bait=("like et partage si tu es d'accord", "abonne-toi pour la partie 2"),
-    calls=("Rendez-vous à {place} samedi", "Signez la pétition aujourd'hui"),
     publishers=("Vrai ou Faux (synthétique)", "Le Vérificateur (synthétique)"),
 )
 
@@ -552,7 +551,7 @@ DE = Vocabulary(
         "dem Wochenmarkt",
         "unserem Welpen",
     ),
-    places=("Berlin", "Wien", "Zürich", "Hamburg", "München", "dem Park"),
+    places=("Berlin", "Wien", "Zürich", "Hamburg", "München", "Köln"),
     times=("heute Morgen", "heute Abend", "gestern", "am Wochenende", "heute"),
     hashtags=("#fürdich", "#wochenende", "#essen", "#reisen", "#musik", "#lustig"),
     comments=("liebe das!", "so wahr", "wo ist das?", "tolles Video", "haha", "wow"),
@@ -566,7 +565,6 @@ DE = Vocabulary(
     ),
     scam=("hol dir jetzt deinen Gratis-Preis", "dein Konto wird gesperrt, hier bestätigen"),
     bait=("like und teile wenn du zustimmst", "folge für Teil 2"),
-    calls=("Treffen in {place} am Samstag", "Unterschreibt die Petition heute"),
     publishers=("Faktencheck Jetzt (synthetisch)", "Stimmt Das (synthetisch)"),
 )
 

@@ -191,8 +191,8 @@ class ContentWriter:
         if int(plan.post_ai[i]) >= 0:
             record["media"] = [self._media(pid, kind)]
             metadata = self._provenance(i)
-            if details.get("ai_generated"):
-                details["generator"] = metadata["c2pa"].get("claim_generator", "unknown")
+            if details.get("ai_generated") and "claim_generator" in metadata["c2pa"]:
+                details["generator"] = metadata["c2pa"]["claim_generator"]
         record["language"] = language
         record["region"] = self.pop.region(author, VOCABULARIES[self.pop.language(author)].regions)
         record["created_at"] = self.clock.iso(int(plan.post_time[i]))

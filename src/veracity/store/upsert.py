@@ -26,7 +26,12 @@ def insert_ignore(
         return set()
     dialect = session.get_bind().dialect.name
     builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = builder(table).values(list(rows))
-    stmt = stmt.on_conflict_do_nothing(index_elements=list(conflict_columns or [key]))
-    result = session.execute(stmt.returning(table.c[key]))
-    return {row[0] for row in result}
+    # Parameters passed separately (executemany) keep the compiled statement cacheable; a
+    # multi-row VALUES literal would be recompiled for every batch size.
+    stmt = (
+        builder(table)
+        .on_conflict_do_nothing(index_elements=list(conflict_columns or [key]))
+        .returning(table.c[key])
+    )
+    result = session.execute(stmt, list(rows))
+    return set(result.scalars())

@@ -30,6 +30,13 @@ class Settings(BaseSettings):
     max_text_chars: int = 20_000
     max_metadata_bytes: int = 16 * 1024
 
+    # Online detectors (None = the detector's own default, documented in its module).
+    detect_text_match_threshold: float | None = None
+    detect_language_min_letters: int | None = None
+    detect_language_max_chars: int | None = None
+    detect_domain_severities: dict[str, float] | None = None
+    detect_bundled_lists: bool | None = None
+
     # How often a process checks whether another one changed the matching banks.
     bank_refresh_s: float = 5.0
 

@@ -21,10 +21,10 @@ import httpx
 import yaml
 from sqlalchemy import func, select
 
+from veracity.bench.server_process import ServerProcess
 from veracity.config import get_settings
 from veracity.domain.entities import AccountIn, ContentIn
 from veracity.ingest.bank_files import import_bank_dir
-from veracity.bench.server_process import ServerProcess
 from veracity.policy.bench_rules import generate_rules
 from veracity.policy.model import Policy
 from veracity.runtime import Runtime, build_runtime

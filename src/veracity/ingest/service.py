@@ -86,7 +86,7 @@ class IngestService:
             for a in unique
         ]
         with self.db.transaction() as session:
-            new = insert_ignore(session, AccountRow.__table__, rows, "id")
+            new = insert_ignore(session, AccountRow, rows, "id")
         accepted = {i: ItemResult(id=i, status="accepted") for i in new}
         return _report([a.id for a in items], accepted)
 
@@ -99,11 +99,11 @@ class IngestService:
         pipeline = self.pipeline
         unique = _first_of_each_id(items)
         with self.db.transaction() as session:
-            new_ids = insert_ignore(session, ContentRow.__table__, _content_rows(unique, now), "id")
+            new_ids = insert_ignore(session, ContentRow, _content_rows(unique, now), "id")
             fresh = [c for c in unique if c.id in new_ids]
             insert_ignore(
                 session,
-                EventRow.__table__,
+                EventRow,
                 [_content_created_event(c, now) for c in fresh],
                 "id",
             )
@@ -139,7 +139,7 @@ class IngestService:
             for e in unique
         ]
         with self.db.transaction() as session:
-            new = insert_ignore(session, EventRow.__table__, rows, "id")
+            new = insert_ignore(session, EventRow, rows, "id")
         accepted = {i: ItemResult(id=i, status="accepted") for i in new}
         return _report([e.id for e in items], accepted)
 
@@ -161,11 +161,9 @@ class IngestService:
             for r in unique
         ]
         with self.db.transaction() as session:
-            new = insert_ignore(session, ReportRow.__table__, rows, "id")
+            new = insert_ignore(session, ReportRow, rows, "id")
             reported = [r for r in unique if r.id in new]
-            insert_ignore(
-                session, EventRow.__table__, [_report_event(r, now) for r in reported], "id"
-            )
+            insert_ignore(session, EventRow, [_report_event(r, now) for r in reported], "id")
         accepted = {i: ItemResult(id=i, status="accepted") for i in new}
         return _report([r.id for r in items], accepted)
 
@@ -272,6 +270,6 @@ def _store_outcomes(session: Session, evaluated: Sequence[Evaluated], now: datet
                     }
                 )
     session.execute(insert(SignalRow), signal_rows)
-    insert_ignore(session, DecisionRow.__table__, decision_rows, "id")
-    insert_ignore(session, CaseRow.__table__, case_rows, "id")
+    insert_ignore(session, DecisionRow, decision_rows, "id")
+    insert_ignore(session, CaseRow, case_rows, "id")
     enqueue_many(session, [e.decision for e in evaluated], now)

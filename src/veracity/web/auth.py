@@ -6,7 +6,6 @@ Issue 6 adds users and roles; until then every non-public endpoint requires a va
 from __future__ import annotations
 
 import hmac
-
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status

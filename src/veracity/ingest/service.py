@@ -58,6 +58,11 @@ def _report(order: Sequence[str], accepted: dict[str, ItemResult]) -> BatchResul
     return BatchResult(accepted=n_acc, duplicates=len(results) - n_acc, results=results)
 
 
+def _report_new(items: Sequence[T], new_ids: set[str]) -> BatchResult:
+    """The report for records that carry no decision: accepted if new, else duplicate."""
+    return _report([i.id for i in items], {i: ItemResult(id=i, status="accepted") for i in new_ids})
+
+
 class IngestService:
     def __init__(
         self,
@@ -87,8 +92,7 @@ class IngestService:
         ]
         with self.db.transaction() as session:
             new = insert_ignore(session, AccountRow, rows, "id")
-        accepted = {i: ItemResult(id=i, status="accepted") for i in new}
-        return _report([a.id for a in items], accepted)
+        return _report_new(items, new)
 
     # -- content: the online decision path --------------------------------------------------
 
@@ -140,8 +144,7 @@ class IngestService:
         ]
         with self.db.transaction() as session:
             new = insert_ignore(session, EventRow, rows, "id")
-        accepted = {i: ItemResult(id=i, status="accepted") for i in new}
-        return _report([e.id for e in items], accepted)
+        return _report_new(items, new)
 
     def reports(self, items: Sequence[ReportIn], now: datetime | None = None) -> BatchResult:
         now = now or utcnow()
@@ -164,8 +167,7 @@ class IngestService:
             new = insert_ignore(session, ReportRow, rows, "id")
             reported = [r for r in unique if r.id in new]
             insert_ignore(session, EventRow, [_report_event(r, now) for r in reported], "id")
-        accepted = {i: ItemResult(id=i, status="accepted") for i in new}
-        return _report([r.id for r in items], accepted)
+        return _report_new(items, new)
 
 
 def _content_rows(items: Sequence[ContentIn], now: datetime) -> list[dict[str, Any]]:

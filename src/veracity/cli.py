@@ -18,6 +18,10 @@ policy_app = typer.Typer(help="Test and backtest policy files.", no_args_is_help
 bench_app = typer.Typer(help="Benchmarks.", no_args_is_help=True)
 app.add_typer(policy_app, name="policy")
 app.add_typer(bench_app, name="bench")
+train_app = typer.Typer(help="Train models on data you supply.", no_args_is_help=True)
+eval_app = typer.Typer(help="Evaluate models; prints one JSON object.", no_args_is_help=True)
+app.add_typer(train_app, name="train")
+app.add_typer(eval_app, name="eval")
 
 DbOption = Annotated[
     str | None,

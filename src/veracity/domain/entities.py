@@ -36,6 +36,17 @@ class MediaRef(Strict):
     url: ShortText
     mime_type: ShortText | None = None
     sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    pdq: str | None = Field(
+        default=None,
+        pattern=r"^[0-9a-f]{64}$",
+        description="PDQ perceptual hash (256 bits, hex) when the platform hashes on upload.",
+    )
+    pdq_quality: int | None = Field(default=None, ge=0, le=100)
+    frame_pdqs: list[str] | None = Field(
+        default=None,
+        max_length=4096,
+        description="vPDQ: PDQ hashes (hex) of a video's sampled frames.",
+    )
     duration_s: float | None = Field(default=None, ge=0)
 
 

@@ -185,3 +185,44 @@ class BankEntryRow(Base):
     added_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
     __table_args__ = (Index("uq_bank_entries_bank_entry", "bank", "entry_id", unique=True),)
+
+
+class FactCheckRow(Base):
+    """One fact-check of one claim, normalised; re-imports update it in place (versioned)."""
+
+    __tablename__ = "fact_checks"
+
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    claim_text: Mapped[str] = mapped_column(Text)
+    rating: Mapped[str] = mapped_column(String(32), index=True)
+    original_rating: Mapped[str | None] = mapped_column(String(256))
+    language: Mapped[str | None] = mapped_column(String(16))
+    publisher: Mapped[str | None] = mapped_column(String(256))
+    url: Mapped[str | None] = mapped_column(Text)
+    claim_date: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    review_date: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    status: Mapped[str] = mapped_column(String(16), default="active", index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    source: Mapped[str | None] = mapped_column(String(64))
+    data: Mapped[dict[str, Any]] = mapped_column(Json)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
+class NarrativeRow(Base):
+    """A cluster of recent posts sharing a claim, text or media, tracked for bursts."""
+
+    __tablename__ = "narratives"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key: Mapped[str] = mapped_column(String(256), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default="watching", index=True)
+    first_seen_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    burst_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    post_count: Mapped[int] = mapped_column(Integer, default=0)
+    reach: Mapped[int] = mapped_column(BigInteger, default=0)
+    burst_score: Mapped[float] = mapped_column(Float, default=0.0)
+    case_id: Mapped[str | None] = mapped_column(String(64))
+    data: Mapped[dict[str, Any]] = mapped_column(Json)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -1,0 +1,1 @@
+"""Misinformation: fact-check store, claim matching, known-media matching, narratives."""

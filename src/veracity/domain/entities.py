@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -20,6 +21,9 @@ class Strict(BaseModel):
     """Boundary model: unknown fields are an error, never silently dropped."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+
+HexHash256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 
 
 class ContentKind(StrEnum):
@@ -42,7 +46,7 @@ class MediaRef(Strict):
         description="PDQ perceptual hash (256 bits, hex) when the platform hashes on upload.",
     )
     pdq_quality: int | None = Field(default=None, ge=0, le=100)
-    frame_pdqs: list[str] | None = Field(
+    frame_pdqs: list[HexHash256] | None = Field(
         default=None,
         max_length=4096,
         description="vPDQ: PDQ hashes (hex) of a video's sampled frames.",

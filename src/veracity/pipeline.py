@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from veracity.detect.base import DetectorResult
 from veracity.detect.registry import DetectorRegistry
@@ -45,10 +46,19 @@ class DecisionPipeline:
         accounts: Mapping[str, AccountIn],
         now: datetime,
         trigger: str = "ingest",
+        account_facts: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> list[Evaluated]:
+        """Decide on each item. ``account_facts`` adds per-account facts (enforcement history)."""
         out: list[Evaluated] = []
+        history = account_facts or {}
         for item, results in zip(items, self.detect(items), strict=True):
-            facts = self.engine.build_facts(item, accounts.get(item.account_id), results, now)
+            facts = self.engine.build_facts(
+                item,
+                accounts.get(item.account_id),
+                results,
+                now,
+                extra=history.get(item.account_id),
+            )
             decision = self.engine.decide(
                 subject_type=SubjectType.CONTENT,
                 subject_id=item.id,

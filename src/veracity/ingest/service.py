@@ -22,6 +22,7 @@ from veracity.enforce.outbox import enqueue_many
 from veracity.ingest.results import BatchResult, ItemResult
 from veracity.pipeline import DecisionPipeline, Evaluated
 from veracity.store.db import Database, utcnow
+from veracity.store.enforcement import history_facts, record_enforcement
 from veracity.store.tables import (
     AccountRow,
     CaseRow,
@@ -111,7 +112,10 @@ class IngestService:
                 [_content_created_event(c, now) for c in fresh],
                 "id",
             )
-            evaluated = pipeline.run(fresh, _accounts_for(session, fresh), now)
+            history = history_facts(session, {c.account_id for c in fresh})
+            evaluated = pipeline.run(
+                fresh, _accounts_for(session, fresh), now, account_facts=history
+            )
             _store_outcomes(session, evaluated, now)
         accepted = {
             e.item.id: ItemResult(
@@ -275,3 +279,4 @@ def _store_outcomes(session: Session, evaluated: Sequence[Evaluated], now: datet
     insert_ignore(session, DecisionRow, decision_rows, "id")
     insert_ignore(session, CaseRow, case_rows, "id")
     enqueue_many(session, [e.decision for e in evaluated], now)
+    record_enforcement(session, [(e.item.account_id, e.decision) for e in evaluated], now)

@@ -97,7 +97,13 @@ ENTITY_VARIABLES: tuple[Variable, ...] = (
     _var("account.following_count", V.INT, UNKNOWN_NUMBER, "Accounts followed; -1 unknown."),
     _var("account.post_count", V.INT, UNKNOWN_NUMBER, "Posts; -1 when unknown."),
     _var("account.region", V.STRING, "", "The account's region; '' when unknown."),
-    _var("account.prior_strikes", V.INT, 0, "Strikes already on the account (caller supplies)."),
+    _var("account.prior_strikes", V.INT, 0, "Strikes already given to the account."),
+    _var(
+        "account.prior_violations",
+        V.INT,
+        0,
+        "Earlier decisions that restricted the account's content.",
+    ),
 )
 
 

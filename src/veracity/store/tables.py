@@ -226,3 +226,14 @@ class NarrativeRow(Base):
     case_id: Mapped[str | None] = mapped_column(String(64))
     data: Mapped[dict[str, Any]] = mapped_column(Json)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class AccountEnforcementRow(Base):
+    """Running totals of enforcement against an account, read by policies as prior history."""
+
+    __tablename__ = "account_enforcement"
+
+    account_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    violations: Mapped[int] = mapped_column(Integer, default=0)
+    strikes: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -10,6 +10,9 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
 .venv/bin/python -m pip install -q -e '.[dev]'
+# The reference watermark decoder the tests compare with; its declared dependencies would pull
+# a CUDA build of torch, which it does not need for decoding.
+.venv/bin/python -m pip install -q --no-deps 'invisible-watermark==0.2.0'
 
 # PostgreSQL: use the one at 127.0.0.1:5432 when it answers, else start (or install) one.
 PG_URL=${VERACITY_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test}

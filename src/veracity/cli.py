@@ -22,6 +22,8 @@ train_app = typer.Typer(help="Train models on data you supply.", no_args_is_help
 eval_app = typer.Typer(help="Evaluate models; prints one JSON object.", no_args_is_help=True)
 app.add_typer(train_app, name="train")
 app.add_typer(eval_app, name="eval")
+factchecks_app = typer.Typer(help="The fact-check store.", no_args_is_help=True)
+app.add_typer(factchecks_app, name="factchecks")
 
 DbOption = Annotated[
     str | None,
@@ -309,6 +311,44 @@ def bench_decisions(
     else:
         for key, value in result.items():
             typer.echo(f"{key}: {value}")
+
+
+@factchecks_app.command("import")
+def factchecks_import(
+    file: Annotated[Path, typer.Argument(help="ClaimReview JSON/JSON-LD, CSV or JSONL file.")],
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="claimreview|csv|jsonl; default: by extension.")
+    ] = None,
+    relabel: Annotated[
+        bool, typer.Option("--relabel", help="Re-decide stored posts matching what changed.")
+    ] = False,
+    database_url: DbOption = None,
+) -> None:
+    """Import fact-checks; bad records are reported with their position, the rest goes in."""
+    from veracity.detect.misinfo.factchecks.importers import ImportFileError, import_fact_checks
+    from veracity.store.db import Database
+
+    settings = _settings(database_url)
+    if not file.is_file():
+        raise typer.BadParameter(f"{file}: no such file")
+    db = Database(settings.database_url)
+    try:
+        report = import_fact_checks(db, file, fmt)
+    except ImportFileError as exc:
+        info(f"error: {exc}")
+        raise typer.Exit(code=2) from exc
+    for err in report.errors:
+        info(f"{file}:{err.line}: {err.error}")
+    result = report.to_dict()
+    if relabel and report.changed_ids:
+        from veracity.detect.misinfo.factchecks.verdicts import relabel_changed
+        from veracity.runtime import build_runtime
+
+        relabelled = relabel_changed(db, build_runtime(db, settings), report.changed_ids)
+        result["relabel"] = relabelled.to_json()
+    emit(result)
+    if report.error_count:
+        raise typer.Exit(code=1)
 
 
 @app.command()

@@ -37,6 +37,23 @@ class Settings(BaseSettings):
     detect_domain_severities: dict[str, float] | None = None
     detect_bundled_lists: bool | None = None
 
+    # Claim matching against the fact-check store: match probability thresholds for a
+    # "suggested" match (queued for fact-checkers) and a "confirmed" one (labelled automatically).
+    claim_match_suggested: float | None = None  # default 0.5
+    claim_match_confirmed: float | None = None  # default 0.9
+    # Re-labelling of past posts when a fact-check arrives or is retracted.
+    factcheck_relabel_window_days: float | None = None  # default 30
+    factcheck_relabel_max_posts: int | None = None  # default 100,000
+
+    # AI-generated content: media analysis (provenance, metadata, watermarks).
+    aigc_media_root: Path | None = None  # file:// media refs must resolve inside it
+    aigc_trust_anchors: Path | None = None  # PEM file of C2PA trust anchors
+    aigc_max_media_bytes: int | None = None  # default 64 MiB
+    aigc_max_image_pixels: int | None = None  # default 40 M pixels
+    aigc_video_timeout_s: float | None = None  # default 20 s
+    aigc_video_keyframes: int | None = None  # default 4
+    aigc_watermark_max_pixels: int | None = None  # default 16 M pixels
+
     # How often a process checks whether another one changed the matching banks.
     bank_refresh_s: float = 5.0
 

@@ -47,8 +47,10 @@ class DecisionPipeline:
         now: datetime,
         trigger: str = "ingest",
         account_facts: Mapping[str, Mapping[str, Any]] | None = None,
+        trigger_id: str | None = None,
     ) -> list[Evaluated]:
-        """Decide on each item. ``account_facts`` adds per-account facts (enforcement history)."""
+        """Decide on each item. ``account_facts`` adds per-account facts (enforcement history);
+        ``trigger_id`` names what caused a re-decision (default: the item's own ingestion)."""
         out: list[Evaluated] = []
         history = account_facts or {}
         for item, results in zip(items, self.detect(items), strict=True):
@@ -64,7 +66,7 @@ class DecisionPipeline:
                 subject_id=item.id,
                 facts=facts,
                 trigger=trigger,
-                trigger_id=f"content:{item.id}",
+                trigger_id=trigger_id or f"content:{item.id}",
                 now=now,
                 signals_used=self._signals_used,
             )

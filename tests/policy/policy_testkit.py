@@ -1,7 +1,7 @@
 """Helpers shared by the policy tests (a uniquely named module, importable from this folder).
 
-The fake detectors declare the same outputs as the real text_match, url_reputation,
-phrase_match and language detectors, so the policy tests do not depend on their code.
+The fake detectors declare the same outputs as the real detectors, so the policy tests do not
+depend on their behaviour.
 """
 
 from __future__ import annotations
@@ -11,38 +11,28 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from veracity.detect.aigc.detector import ProvenanceDetector
 from veracity.detect.base import DetectorResult, OnlineDetector, OutputSpec, OutputType
+from veracity.detect.language import LanguageDetector
+from veracity.detect.phrase_match import PhraseMatchDetector
 from veracity.detect.registry import DetectorRegistry
+from veracity.detect.text_match import TextMatchDetector
+from veracity.detect.url_reputation import UrlReputationDetector
 from veracity.domain.entities import AccountIn, ContentIn
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 
-D, N, B, S, L = (
-    OutputType.DOUBLE,
-    OutputType.INT,
-    OutputType.BOOL,
-    OutputType.STRING,
-    OutputType.STRING_LIST,
+# The fakes declare exactly the outputs of the real detectors (read from their classes), so the
+# policy tests stay in step with them without running their code.
+REAL_DETECTORS: tuple[type[OnlineDetector], ...] = (
+    TextMatchDetector,
+    UrlReputationDetector,
+    PhraseMatchDetector,
+    LanguageDetector,
+    ProvenanceDetector,
 )
-
 OUTPUTS: dict[str, tuple[tuple[str, OutputType], ...]] = {
-    "text_match": (
-        ("exact", B),
-        ("similarity", D),
-        ("matched", B),
-        ("entry_id", S),
-        ("label", S),
-    ),
-    "url_reputation": (
-        ("url_count", N),
-        ("domains", L),
-        ("listed", B),
-        ("lists", L),
-        ("worst_list", S),
-        ("score", D),
-    ),
-    "phrase_match": (("matched", B), ("categories", L), ("phrases", L), ("count", N)),
-    "language": (("code", S), ("confidence", D)),
+    cls.name: tuple((o.name, o.type) for o in cls.outputs) for cls in REAL_DETECTORS
 }
 
 

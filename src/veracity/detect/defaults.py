@@ -143,6 +143,10 @@ def build_registry(
     config: DetectConfig | None = None,
 ) -> DetectorRegistry:
     """A registry of the default online detectors; with ``db=None``, bundled lists only."""
+    from veracity.detect.aigc.detector import build_provenance_detector
+
     config = config or DetectConfig.from_settings(settings)
     banks = load_banks(db) if db is not None else {}
-    return DetectorRegistry(build_detectors(banks, config))
+    detectors: list[OnlineDetector] = build_detectors(banks, config)
+    detectors.append(build_provenance_detector(settings))
+    return DetectorRegistry(detectors)

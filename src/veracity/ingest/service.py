@@ -116,7 +116,7 @@ class IngestService:
             evaluated = pipeline.run(
                 fresh, _accounts_for(session, fresh), now, account_facts=history
             )
-            _store_outcomes(session, evaluated, now)
+            store_outcomes(session, evaluated, now)
         accepted = {
             e.item.id: ItemResult(
                 id=e.item.id,
@@ -226,7 +226,7 @@ def _accounts_for(session: Session, items: Sequence[ContentIn]) -> dict[str, Acc
     return {row.id: AccountIn.model_validate(row.data) for row in rows}
 
 
-def _store_outcomes(session: Session, evaluated: Sequence[Evaluated], now: datetime) -> None:
+def store_outcomes(session: Session, evaluated: Sequence[Evaluated], now: datetime) -> None:
     """Signals, decisions, review cases and outbox messages for one batch, in bulk."""
     if not evaluated:
         return

@@ -25,6 +25,7 @@ from veracity.domain.signals import SubjectType
 from veracity.policy.compiler import CompiledRule, active, compile_policies
 from veracity.policy.loader import load_policy_dir
 from veracity.policy.model import Policy
+from veracity.policy.placeholders import check_placeholders, fill_decision
 from veracity.policy.resolve import resolve_actions
 from veracity.policy.variables import FactsError, VariableSchema
 
@@ -57,6 +58,7 @@ class Evaluation:
 
     matches: list[RuleMatch] = field(default_factory=list)
     errors: list[RuleEvaluationError] = field(default_factory=list)
+    facts: Mapping[str, Any] = field(default_factory=dict)  # what the rules read
 
     @property
     def live(self) -> list[RuleMatch]:
@@ -87,6 +89,7 @@ class PolicyEngine:
 
     def __init__(self, policies: Sequence[Policy], registry: DetectorRegistry) -> None:
         self.schema = VariableSchema(registry)
+        check_placeholders(policies, self.schema.variables)
         self._env, compiled = compile_policies(policies, self.schema)
         self._rules: list[CompiledRule] = active(compiled)
         self._by_id = {(c.policy.id, c.rule.id): c for c in compiled}
@@ -141,7 +144,7 @@ class PolicyEngine:
                 errors.append(
                     RuleEvaluationError(policy.id, policy.version, rule.id, rule.mode, str(value))
                 )
-        return Evaluation(matches, errors)
+        return Evaluation(matches, errors, facts)
 
     def evaluate_many(self, facts_list: Iterable[Mapping[str, Any]]) -> list[Evaluation]:
         """Evaluate a batch; one item's facts error does not hide the others' results."""
@@ -184,7 +187,7 @@ class PolicyEngine:
     ) -> Decision:
         """A Decision from an evaluation the caller already has (and may store errors of)."""
         kind = SubjectType(subject_type)
-        return Decision(
+        decision = Decision(
             id=decision_id(kind, subject_id, trigger, self.policy_versions, trigger_id),
             subject_type=kind,
             subject_id=subject_id,
@@ -198,6 +201,7 @@ class PolicyEngine:
             evaluation_errors=[e.to_dict() for e in evaluation.errors],
             created_at=now,
         )
+        return fill_decision(decision, evaluation.facts)
 
 
 def _match(compiled: CompiledRule, facts: Mapping[str, Any]) -> RuleMatch:

@@ -24,6 +24,8 @@ app.add_typer(train_app, name="train")
 app.add_typer(eval_app, name="eval")
 factchecks_app = typer.Typer(help="The fact-check store.", no_args_is_help=True)
 app.add_typer(factchecks_app, name="factchecks")
+jobs_app = typer.Typer(help="Batch jobs over the stored event log.", no_args_is_help=True)
+app.add_typer(jobs_app, name="jobs")
 
 DbOption = Annotated[
     str | None,
@@ -349,6 +351,34 @@ def factchecks_import(
     emit(result)
     if report.error_count:
         raise typer.Exit(code=1)
+
+
+@jobs_app.command("narratives")
+def jobs_narratives(
+    since: Annotated[
+        str | None, typer.Option(help="ISO time: run one pass per hour from here.")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(help="ISO time of the last pass; default now.")
+    ] = None,
+    window_hours: Annotated[
+        float | None, typer.Option(help="Sliding window the job clusters over.")
+    ] = None,
+    database_url: DbOption = None,
+) -> None:
+    """Cluster recent posts into narratives, detect bursts, open fact-check cases."""
+    from veracity.detect.misinfo.narratives.cli import narratives_command
+
+    try:
+        narratives_command(
+            _settings(database_url).database_url,
+            since=since,
+            until=until,
+            window_hours=window_hours,
+        )
+    except ValueError as exc:
+        info(f"error: {exc}")
+        raise typer.Exit(code=2) from exc
 
 
 @app.command()

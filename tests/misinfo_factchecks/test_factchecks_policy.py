@@ -10,12 +10,6 @@ from factcheck_fakes import POLICY_DIR, fake_backend
 from veracity.detect.base import DetectorResult
 from veracity.detect.defaults import build_registry
 from veracity.detect.misinfo.factchecks.detector import ClaimMatchDetector
-from veracity.policy.placeholders import (
-    PlaceholderError,
-    check_placeholders,
-    fill_action,
-    fill_decision,
-)
 from veracity.detect.registry import DetectorRegistry
 from veracity.domain.actions import Action, ActionType
 from veracity.domain.entities import ContentIn, ContentKind
@@ -23,6 +17,12 @@ from veracity.domain.signals import SubjectType
 from veracity.policy.engine import PolicyEngine
 from veracity.policy.fixtures import run_policy_tests
 from veracity.policy.loader import load_policy_dir
+from veracity.policy.placeholders import (
+    PlaceholderError,
+    check_placeholders,
+    fill_action,
+    fill_decision,
+)
 
 
 def registry() -> DetectorRegistry:

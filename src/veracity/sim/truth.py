@@ -55,3 +55,9 @@ def report_is_accurate(reason: str, labels: set[str], details: dict[str, Any]) -
     if reason == "fake_engagement":
         return FAKE_ENGAGEMENT in labels or FAKE_ENGAGEMENT_TARGET in labels
     return False  # nothing hateful, harassing or illegal is planted
+
+
+# Narratives (sim/narratives.py): subject_type "narrative"
+NARRATIVE = "narrative"
+EMERGING_NARRATIVE = "emerging_narrative"
+ORGANIC_CLUSTER = "organic_cluster"

@@ -10,8 +10,11 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
 .venv/bin/python -m pip install -q -e '.[dev]'
-# The reference watermark decoder the tests compare with; its declared dependencies would pull
-# a CUDA build of torch, which it does not need for decoding.
+# The reference watermark decoder the tests compare with. Its package imports torch at import
+# time, so the CPU build of torch goes in first (pinned: this machine kind serves that version
+# from a local wheel; an unpinned torch would pull a multi-GB CUDA build), then the decoder
+# without its declared dependencies (which would pull the CUDA build again).
+.venv/bin/python -m pip install -q 'torch==2.13.0'
 .venv/bin/python -m pip install -q --no-deps 'invisible-watermark==0.2.0'
 
 # PostgreSQL: use the one at 127.0.0.1:5432 when it answers, else start (or install) one.

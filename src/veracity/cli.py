@@ -24,6 +24,14 @@ app.add_typer(train_app, name="train")
 app.add_typer(eval_app, name="eval")
 factchecks_app = typer.Typer(help="The fact-check store.", no_args_is_help=True)
 app.add_typer(factchecks_app, name="factchecks")
+
+
+def _register_plugins() -> None:
+    from veracity.detect.misinfo.media.cli import register as register_media_banks
+
+    register_media_banks(app)
+
+
 jobs_app = typer.Typer(help="Batch jobs over the stored event log.", no_args_is_help=True)
 app.add_typer(jobs_app, name="jobs")
 
@@ -353,6 +361,57 @@ def factchecks_import(
         raise typer.Exit(code=1)
 
 
+CLEF_DIR = Path("claims") / "clef2022-t2a-en"
+FileList = Annotated[list[Path] | None, typer.Option(help="Repeat for several files.")]
+
+
+def _clef(settings: Settings, name: str) -> Path:
+    return settings.data_dir / CLEF_DIR / name
+
+
+@train_app.command("claims")
+def train_claims_command(
+    vclaims: Annotated[Path | None, typer.Option(help="Fact-checked claims, JSONL.")] = None,
+    queries: FileList = None,
+    qrels: FileList = None,
+    holdout_qrels: FileList = None,
+    out: Annotated[Path, typer.Option(help="Where to write the model.")] = Path(
+        "models/claims.json"
+    ),
+) -> None:
+    """Fit the claim-matching fusion model (default: CLEF 2022 2A train, calibrated on dev)."""
+    from veracity.detect.misinfo.matching.training import train_claims
+
+    settings = _settings()
+    raw = "raw/CT2022-Task2A-EN-"
+    vclaims = vclaims or _clef(settings, "vclaims.jsonl")
+    queries = queries or [_clef(settings, raw + "Train-Dev_Queries.tsv")]
+    qrels = qrels or [_clef(settings, raw + "Train_QRELs.tsv")]
+    if holdout_qrels is None:
+        holdout_qrels = [_clef(settings, raw + "Dev_QRELs.tsv")]
+    for path in [vclaims, *queries, *qrels, *holdout_qrels]:
+        if not path.is_file():
+            raise typer.BadParameter(f"{path}: no such file (set VERACITY_DATA_DIR?)")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    emit(train_claims(vclaims, queries, qrels, out, holdout_qrels=holdout_qrels))
+
+
+@eval_app.command("claims")
+def eval_claims_command(
+    vclaims: Annotated[Path, typer.Option(help="Fact-checked claims, JSONL.")],
+    queries: Annotated[Path, typer.Option(help="Queries: id<TAB>text.")],
+    qrels: Annotated[Path, typer.Option(help="Qrels: id<TAB>0<TAB>vclaim_id<TAB>1.")],
+    model: Annotated[Path | None, typer.Option(help="Trained model; default: shipped.")] = None,
+) -> None:
+    """MAP@1, MAP@5, recall@5 and queries/s on one CheckThat!-format split."""
+    from veracity.detect.misinfo.matching.training import eval_claims
+
+    for path in (vclaims, queries, qrels, model):
+        if path is not None and not path.is_file():
+            raise typer.BadParameter(f"{path}: no such file")
+    emit(eval_claims(vclaims, [queries], [qrels], model=model))
+
+
 @jobs_app.command("narratives")
 def jobs_narratives(
     since: Annotated[
@@ -392,6 +451,9 @@ def openapi(
 
     out.write_text(render_openapi(), encoding="utf-8")
     info(f"wrote {out}")
+
+
+_register_plugins()
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from veracity.config import Settings
+from veracity.detect.misinfo.factchecks.importers import import_fact_checks
 from veracity.enforce.delivery import OutboxWorker, WebhookDelivery
 from veracity.enforce.receiver import LocalReceiver
 from veracity.ingest.bank_files import import_bank_dir
@@ -54,6 +55,8 @@ def prepare_demo(
     db = Database(settings.database_url)
     banks = import_bank_dir(db, sim_dir)
     log("banks: " + ", ".join(f"{r.kind} {r.accepted}" for r in banks))
+    fact_checks = import_fact_checks(db, sim_dir / "claims.jsonl", "jsonl")
+    log(f"fact-checks: {fact_checks.accepted}")
     runtime = build_runtime(db, settings)
     counts: dict[str, Any] = {}
     for kind in KINDS:
@@ -73,6 +76,7 @@ def prepare_demo(
         "database_url": settings.database_url,
         "simulated": sim_summary.files,
         "banks": {r.kind: r.accepted for r in banks},
+        "fact_checks": fact_checks.accepted,
         "ingested": counts,
         "setup_seconds": round(time.perf_counter() - started, 2),
     }

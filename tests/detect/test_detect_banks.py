@@ -99,8 +99,11 @@ def _all_detectors_run(registry_detectors: list[OnlineDetector]) -> None:
 def test_build_registry_without_db_uses_bundled_lists() -> None:
     registry = build_registry(None)
     assert sorted(d.name for d in registry) == [
+        "claim_match",
         "language",
+        "media_match",
         "phrase_match",
+        "provenance",
         "text_match",
         "url_reputation",
     ]

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import func, select
 
 from veracity.bench.server_process import ServerProcess
+from veracity.config import Settings
 from veracity.detect.banks import BankEntry, add_entries
 from veracity.enforce.receiver import LocalReceiver
 from veracity.store.db import Database
@@ -131,5 +132,7 @@ def test_kill9_during_bulk_import_loses_and_duplicates_nothing(
     with db.transaction() as session:
         keys = set(session.scalars(select(OutboxRow.idempotency_key)))
     assert set(receiver.log.deliveries) == keys
-    assert receiver.log.rejected == 0
+    # Requests cut off mid-body by the kill fail signature checks at the receiver and are
+    # rejected, as they must be; at most the worker's in-flight requests can be cut off.
+    assert receiver.log.rejected <= Settings().outbox_concurrency
     db.dispose()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from veracity.detect.misinfo.factchecks.detector import MatcherBackend
 
-POLICY_DIR = Path(__file__).parents[2] / "src/veracity/detect/misinfo/factchecks/policies"
+POLICY_DIR = Path(__file__).parents[2] / "src/veracity/policies"
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ ITEMS = [
 def client(db: Database) -> Iterator[TestClient]:
     settings = Settings(database_url=db.url)
     registry = build_registry(db, settings)
-    registry.register(build_claim_detector(db, settings, backend=fake_backend()))
+    registry.register(build_claim_detector(db, settings, backend=fake_backend()), replace=True)
     runtime = Runtime(db, settings, load_policy_dir(POLICY_DIR, registry), registry)
     runtime.ingest.content(
         [

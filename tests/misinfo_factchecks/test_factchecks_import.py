@@ -298,3 +298,25 @@ def test_retract_and_list_filters(db: Database) -> None:
     assert [fc.id for fc in false_active] == ["fc-1"]
     assert [fc.id for fc in page] == ["fc-2"]
     assert stored(db, "fc-3").metadata == {}
+
+
+def test_jsonl_alias_keys_as_the_simulator_writes_them(db: Database, tmp_path: Path) -> None:
+    line = {
+        "id": "claim-0001",
+        "text": "Contactless cards contain tracking chips.",
+        "rating": "false",
+        "date": "2024-12-17",
+        "publisher": "CheckPoint News",
+    }
+    both = {"id": "c2", "text": "alias loses", "claim_text": "canonical wins", "rating": "true"}
+    path = tmp_path / "claims.jsonl"
+    path.write_text(json.dumps(line) + "\n" + json.dumps(both) + "\n", encoding="utf-8")
+    report = import_fact_checks(db, path, "jsonl")
+    assert (report.accepted, report.error_count) == (2, 0)
+    with db.transaction() as session:
+        first = get_fact_check(session, "claim-0001")
+        second = get_fact_check(session, "c2")
+    assert first is not None and second is not None
+    assert first.claim_text == "Contactless cards contain tracking chips."
+    assert first.review_date is not None and first.review_date.year == 2024
+    assert second.claim_text == "canonical wins"

@@ -27,7 +27,7 @@ from veracity.policy.placeholders import (
 
 def registry() -> DetectorRegistry:
     reg = build_registry(None)  # the real default detectors, bundled lists only
-    reg.register(ClaimMatchDetector(fake_backend()))
+    reg.register(ClaimMatchDetector(fake_backend()), replace=True)
     return reg
 
 

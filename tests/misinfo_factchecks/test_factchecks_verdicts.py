@@ -11,7 +11,7 @@ from factcheck_fakes import POLICY_DIR, fake_backend
 from sqlalchemy import select
 
 from veracity.config import Settings
-from veracity.detect.defaults import build_registry
+from veracity.detect.defaults import build_detectors, build_registry
 from veracity.detect.misinfo.factchecks.detector import build_claim_detector
 from veracity.detect.misinfo.factchecks.importers import import_fact_checks
 from veracity.detect.misinfo.factchecks.model import FactCheckIn
@@ -23,6 +23,7 @@ from veracity.detect.misinfo.factchecks.verdicts import (
     relabel_changed,
     retract_verdict,
 )
+from veracity.detect.registry import DetectorRegistry
 from veracity.domain.entities import ContentIn, ContentKind
 from veracity.policy.loader import load_policy_dir
 from veracity.runtime import Runtime
@@ -47,7 +48,7 @@ LABEL = (
 def make_runtime(db: Database) -> Runtime:
     settings = Settings(database_url=db.url)
     registry = build_registry(db, settings)
-    registry.register(build_claim_detector(db, settings, backend=fake_backend()))
+    registry.register(build_claim_detector(db, settings, backend=fake_backend()), replace=True)
     return Runtime(db, settings, load_policy_dir(POLICY_DIR, registry), registry)
 
 
@@ -171,7 +172,8 @@ def test_window_limits_what_is_scanned(db: Database, runtime: Runtime) -> None:
 
 def test_runtime_without_the_detector_is_refused(db: Database) -> None:
     settings = Settings(database_url=db.url)
-    bare = Runtime(db, settings, [], build_registry(db, settings))
+    without = DetectorRegistry(build_detectors({}))  # the text detectors, no claim_match
+    bare = Runtime(db, settings, [], without)
     with pytest.raises(ClaimDetectorMissingError, match="claim_match"):
         record_verdict(db, bare, [VERDICT])
 

@@ -14,6 +14,8 @@ from typing import Any
 from veracity.detect.aigc.detector import ProvenanceDetector
 from veracity.detect.base import DetectorResult, OnlineDetector, OutputSpec, OutputType
 from veracity.detect.language import LanguageDetector
+from veracity.detect.misinfo.factchecks.detector import ClaimMatchDetector
+from veracity.detect.misinfo.media.detector import MediaMatchDetector
 from veracity.detect.phrase_match import PhraseMatchDetector
 from veracity.detect.registry import DetectorRegistry
 from veracity.detect.text_match import TextMatchDetector
@@ -30,6 +32,8 @@ REAL_DETECTORS: tuple[type[OnlineDetector], ...] = (
     PhraseMatchDetector,
     LanguageDetector,
     ProvenanceDetector,
+    ClaimMatchDetector,
+    MediaMatchDetector,
 )
 OUTPUTS: dict[str, tuple[tuple[str, OutputType], ...]] = {
     cls.name: tuple((o.name, o.type) for o in cls.outputs) for cls in REAL_DETECTORS

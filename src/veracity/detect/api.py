@@ -1,10 +1,10 @@
 """HTTP API for the matching banks: list banks, page through entries, add entries in batches,
 disable an entry. Every endpoint needs an API token.
 
-Bank names are ``text``, ``domains:<list>`` or ``phrases:<category>``. Values are checked
-against what the bank's detector can use (a host name for ``domains:``, at least one word for
-``phrases:`` and ``text``), so an entry that could never match is refused with 422 rather than
-stored. Adding is idempotent per ``(bank, entry_id)``.
+Bank names are ``text``, ``domains:<list>``, ``phrases:<category>`` or ``pdq:<name>``. Values
+are checked against what the bank's detector can use (a host name for ``domains:``, at least one
+word for ``phrases:`` and ``text``, 64 hex digits for ``pdq:``), so an entry that could never
+match is refused with 422 rather than stored. Adding is idempotent per ``(bank, entry_id)``.
 
 Detectors read banks when they are built; after a change the API calls
 ``app.state.on_banks_changed(bank)`` when the application set one, so it can rebuild them.
@@ -12,6 +12,7 @@ Detectors read banks when they are built; after a change the API calls
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -21,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from veracity.detect import banks as bank_store
 from veracity.detect.banks import (
     DOMAINS_PREFIX,
+    PDQ_PREFIX,
     PHRASES_PREFIX,
     BankEntry,
     InvalidBankError,
@@ -36,11 +38,17 @@ from veracity.web.auth import require_token
 MAX_ENTRIES_PER_REQUEST = 1000
 MAX_PAGE = 1000
 MAX_LABEL_CHARS = 128
+PDQ_HEX_RE = re.compile(r"^[0-9a-f]{64}$")
 
 router = APIRouter(prefix="/v1/banks", tags=["banks"], dependencies=[Depends(require_token)])
 
 BankName = Annotated[
-    str, Path(min_length=1, max_length=64, description="text, domains:<list> or phrases:<category>")
+    str,
+    Path(
+        min_length=1,
+        max_length=64,
+        description="text, domains:<list>, phrases:<category> or pdq:<name>",
+    ),
 ]
 EntryId = Annotated[str, Path(min_length=1, max_length=128)]
 
@@ -117,6 +125,8 @@ def _unusable(bank: str, value: str) -> str | None:
         return None if host_of_entry(value) else "not a host name, IP address or URL"
     if bank.startswith(PHRASES_PREFIX):
         return None if phrase_key(value) else "has no word to match"
+    if bank.startswith(PDQ_PREFIX):
+        return None if PDQ_HEX_RE.match(value) else "not a PDQ hash (64 lowercase hex digits)"
     return None if normalise_for_match(value) else "has no word to match"
 
 

@@ -5,7 +5,9 @@ A bank is a named set of entries, keyed by ``(bank, entry_id)``:
 * ``text`` -- known texts for ``text_match`` (fact-checked false claims, known spam, ...);
 * ``domains:<list>`` -- domains of one named list for ``url_reputation`` ("misinfo", "spam",
   "malware", "shortener", ...);
-* ``phrases:<category>`` -- phrases, hashtags and keywords of one category for ``phrase_match``.
+* ``phrases:<category>`` -- phrases, hashtags and keywords of one category for ``phrase_match``;
+* ``pdq:<name>`` -- PDQ hashes (64 hex digits) of known images and video frames for
+  ``media_match`` (see ``veracity.detect.misinfo.media``).
 
 Entries are never deleted: ``disable_entry`` switches one off, and detectors load enabled
 entries only. Adding is idempotent: an entry whose ``(bank, entry_id)`` exists is left exactly
@@ -30,9 +32,10 @@ from veracity.store.tables import BankEntryRow
 TEXT_BANK = "text"
 DOMAINS_PREFIX = "domains:"
 PHRASES_PREFIX = "phrases:"
+PDQ_PREFIX = "pdq:"
 
 _SUFFIX = r"[a-z0-9][a-z0-9_.\-]{0,47}"
-BANK_NAME_RE = re.compile(rf"^(?:text|domains:{_SUFFIX}|phrases:{_SUFFIX})$")
+BANK_NAME_RE = re.compile(rf"^(?:text|domains:{_SUFFIX}|phrases:{_SUFFIX}|pdq:{_SUFFIX})$")
 _INSERT_CHUNK = 500
 
 
@@ -61,11 +64,12 @@ class BankEntry:
 
 
 def check_bank_name(bank: str) -> str:
-    """``bank`` if it is ``text``, ``domains:<list>`` or ``phrases:<category>``; else raise."""
+    """``bank`` if it is ``text``, ``domains:<list>``, ``phrases:<category>`` or ``pdq:<name>``;
+    else raise."""
     if not BANK_NAME_RE.match(bank):
         raise InvalidBankError(
-            f"unknown bank {bank!r}: use 'text', 'domains:<list>' or 'phrases:<category>' "
-            "with a lowercase name of at most 48 characters [a-z0-9_.-]"
+            f"unknown bank {bank!r}: use 'text', 'domains:<list>', 'phrases:<category>' or "
+            "'pdq:<name>' with a lowercase name of at most 48 characters [a-z0-9_.-]"
         )
     return bank
 

@@ -20,7 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from veracity.config import Settings
-from veracity.detect.banks import DOMAINS_PREFIX, PHRASES_PREFIX, TEXT_BANK, BankEntry
+from veracity.detect.banks import (
+    DOMAINS_PREFIX,
+    PDQ_PREFIX,
+    PHRASES_PREFIX,
+    TEXT_BANK,
+    BankEntry,
+)
 from veracity.detect.base import OnlineDetector
 from veracity.detect.language import DEFAULT_MAX_CHARS, DEFAULT_MIN_LETTERS, LanguageDetector
 from veracity.detect.phrase_match import PhraseMatchDetector
@@ -144,9 +150,28 @@ def build_registry(
 ) -> DetectorRegistry:
     """A registry of the default online detectors; with ``db=None``, bundled lists only."""
     from veracity.detect.aigc.detector import build_provenance_detector
+    from veracity.detect.misinfo.factchecks.detector import (
+        ClaimMatchDetector,
+        Thresholds,
+        backend_for,
+        build_claim_detector,
+    )
+    from veracity.detect.misinfo.media import build_media_detector
 
     config = config or DetectConfig.from_settings(settings)
     banks = load_banks(db) if db is not None else {}
     detectors: list[OnlineDetector] = build_detectors(banks, config)
+    detectors.append(
+        build_media_detector(
+            {b: e for b, e in banks.items() if b.startswith(PDQ_PREFIX)},
+            media_root=settings.media_root if settings is not None else None,
+        )
+    )
+    if db is not None:
+        detectors.append(build_claim_detector(db, settings))
+    else:  # no store: the detector is declared (policies may read it) but matches nothing
+        detectors.append(
+            ClaimMatchDetector(backend_for(settings), (), Thresholds.from_settings(settings))
+        )
     detectors.append(build_provenance_detector(settings))
     return DetectorRegistry(detectors)

@@ -17,8 +17,9 @@ class DetectorRegistry:
         for detector in detectors:
             self.register(detector)
 
-    def register(self, detector: Detector) -> None:
-        if detector.name in self._by_name:
+    def register(self, detector: Detector, *, replace: bool = False) -> None:
+        """Add a detector; ``replace=True`` swaps out one of the same name (tests, plugins)."""
+        if detector.name in self._by_name and not replace:
             raise DuplicateDetectorError(f"detector {detector.name!r} is already registered")
         names = [o.name for o in detector.outputs]
         if len(names) != len(set(names)):

@@ -49,6 +49,7 @@ def create_app(
 
     from veracity.detect.api import router as banks_router
     from veracity.detect.misinfo.factchecks.api import router as factchecks_router
+    from veracity.detect.misinfo.media.api import router as media_banks_router
     from veracity.enforce.api import router as enforce_router
     from veracity.ingest.api import router as ingest_router
     from veracity.web.decisions_api import router as decisions_router
@@ -59,6 +60,7 @@ def create_app(
     app.include_router(enforce_router)
     app.include_router(banks_router)
     app.include_router(factchecks_router)
+    app.include_router(media_banks_router)
     app.include_router(ui_router)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 

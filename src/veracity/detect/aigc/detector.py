@@ -5,7 +5,7 @@ resolves inside the configured media root. Remote URLs are never fetched at inge
 and media without a readable file, yield ``analysed`` false with the reason, so a policy can tell
 "checked and clean" from "not checked".
 
-Settings read (all optional): ``aigc_media_root`` (no root: media are not analysed),
+Settings read (all optional): ``media_root`` (no root: media are not analysed),
 ``aigc_trust_anchors`` (PEM file of C2PA trust anchors), ``aigc_max_media_bytes``,
 ``aigc_max_image_pixels``, ``aigc_video_timeout_s``, ``aigc_video_keyframes``,
 ``aigc_watermark_max_pixels``.
@@ -59,14 +59,14 @@ class ProvenanceConfig:
         analysis = AnalysisConfig(limits=limits, trust_anchors_pem=anchors)
         if get("watermark_max_pixels") is not None:
             analysis = replace(analysis, watermark_max_pixels=int(get("watermark_max_pixels")))
-        root = get("media_root")
+        root = getattr(settings, "media_root", None) if settings is not None else None
         return cls(media_root=Path(root) if root else None, analysis=analysis)
 
 
 def resolve_media_path(ref: MediaRef, root: Path | None) -> Path:
     """The local file a reference names, inside ``root``; ``MediaRefError`` otherwise."""
     if root is None:
-        raise MediaRefError("no media root configured (aigc_media_root)")
+        raise MediaRefError("no media root configured (VERACITY_MEDIA_ROOT)")
     parsed = urlparse(ref.url)
     if parsed.scheme not in ("file", ""):
         raise MediaRefError(f"remote media not fetched ({parsed.scheme} URL)")

@@ -13,6 +13,7 @@ when it has them, else the defaults below.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -68,10 +69,19 @@ class MatcherBackend:
         ]
 
 
-def default_backend() -> MatcherBackend:
-    from veracity.detect.misinfo.matching import ClaimMatcher, ClaimRecord
+def default_backend(multilingual: bool = False) -> MatcherBackend:
+    """The real matcher. The cross-lingual e5 path is off unless asked for: it embeds at about
+    25 posts/s on 2 cores, fifty times slower than the default path (benchmarks/RESULTS.md)."""
+    from veracity.detect.misinfo.matching import ClaimMatcher, ClaimRecord, MatcherConfig
 
-    return MatcherBackend(record=ClaimRecord, build=ClaimMatcher.build)
+    config = MatcherConfig(multilingual=multilingual)
+    return MatcherBackend(
+        record=ClaimRecord, build=functools.partial(ClaimMatcher.build, config=config)
+    )
+
+
+def backend_for(settings: Settings | None) -> MatcherBackend:
+    return default_backend(bool(getattr(settings, "claim_match_multilingual", False)))
 
 
 @dataclass(frozen=True)
@@ -260,5 +270,5 @@ def build_claim_detector(
     with db.transaction() as session:
         fact_checks = list(changed_since(session, None))
     return ClaimMatchDetector(
-        backend or default_backend(), fact_checks, Thresholds.from_settings(settings)
+        backend or backend_for(settings), fact_checks, Thresholds.from_settings(settings)
     )

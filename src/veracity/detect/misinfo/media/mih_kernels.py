@@ -1,0 +1,177 @@
+"""Compiled kernels of the multi-index hashing (MIH) PDQ index.
+
+Multi-index hashing (Norouzi, Punjani and Fleet, 2012) splits each 256-bit code into ``m``
+substrings of ``b`` bits. If two codes are within Hamming distance ``R``, then by pigeonhole
+one substring differs in at most ``R // m`` bits, so probing every table for every key within
+``R // m`` flips of the query's substring finds every true neighbour: the search is exact, not
+approximate. Tables are CSR arrays (``offsets`` per key, ``ids`` sorted by key), so a probe is
+two array reads and a bucket is contiguous.
+
+The functions take plain arrays so numba compiles them once (cached on disk).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True, inline="always")
+def _popcount64(x: np.uint64) -> np.int64:
+    x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))
+    x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))
+    x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
+    return np.int64((x * np.uint64(0x0101010101010101)) >> np.uint64(56))
+
+
+@njit(cache=True, inline="always")
+def _distance(codes: np.ndarray, i: int, q: np.ndarray) -> np.int64:
+    return (
+        _popcount64(codes[i, 0] ^ q[0])
+        + _popcount64(codes[i, 1] ^ q[1])
+        + _popcount64(codes[i, 2] ^ q[2])
+        + _popcount64(codes[i, 3] ^ q[3])
+    )
+
+
+@njit(cache=True, inline="always")
+def _substring(words: np.ndarray, start: np.int64, bits: np.int64) -> np.int64:
+    """Bits ``[start, start + bits)`` of a 256-bit code, most significant bit first."""
+    w = start // 64
+    off = start % 64
+    mask = (np.uint64(1) << np.uint64(bits)) - np.uint64(1)
+    if off + bits <= 64:
+        return np.int64((words[w] >> np.uint64(64 - off - bits)) & mask)
+    high_bits = 64 - off
+    low_bits = bits - high_bits
+    high = words[w] & ((np.uint64(1) << np.uint64(high_bits)) - np.uint64(1))
+    low = words[w + 1] >> np.uint64(64 - low_bits)
+    return np.int64(((high << np.uint64(low_bits)) | low) & mask)
+
+
+@njit(cache=True)
+def substring_keys(codes: np.ndarray, m: np.int64, bits: np.int64) -> np.ndarray:
+    """``(m, n)`` table keys of ``n`` codes."""
+    n = codes.shape[0]
+    keys = np.empty((m, n), dtype=np.int32)
+    for i in range(n):
+        for j in range(m):
+            keys[j, i] = _substring(codes[i], j * bits, bits)
+    return keys
+
+
+@njit(cache=True)
+def flip_masks(bits: np.int64, flips: np.int64) -> np.ndarray:
+    """Every XOR mask of at most ``flips`` set bits among ``bits``: the keys to probe."""
+    masks = [np.int64(0)]
+    if flips >= 1:
+        for a in range(bits):
+            masks.append(np.int64(1) << a)
+    if flips >= 2:
+        for a in range(bits):
+            for c in range(a + 1, bits):
+                masks.append((np.int64(1) << a) | (np.int64(1) << c))
+    if flips >= 3:
+        for a in range(bits):
+            for c in range(a + 1, bits):
+                for e in range(c + 1, bits):
+                    masks.append((np.int64(1) << a) | (np.int64(1) << c) | (np.int64(1) << e))
+    out = np.empty(len(masks), dtype=np.int64)
+    for k in range(len(masks)):
+        out[k] = masks[k]
+    return out
+
+
+@njit(cache=True)
+def range_search(
+    codes: np.ndarray,
+    alive: np.ndarray,
+    ids: np.ndarray,
+    offsets: np.ndarray,
+    m: np.int64,
+    bits: np.int64,
+    indexed: np.int64,
+    total: np.int64,
+    queries: np.ndarray,
+    radius: np.int64,
+    masks: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every live code within ``radius`` of each query: ``(lims, ids, distances)`` as faiss.
+
+    ``masks`` are the probes (:func:`flip_masks` for ``radius // m`` flips); with ``m == 0``
+    every code is scanned. Codes ``[0, indexed)`` are in the tables; ``[indexed, total)``
+    (recent additions) are scanned linearly. Each query's results are unique and sorted by
+    (distance, id).
+    """
+    nq = queries.shape[0]
+    lims = np.zeros(nq + 1, dtype=np.int64)
+    res_ids = np.empty(64, dtype=np.int64)
+    res_d = np.empty(64, dtype=np.int64)
+    n_res = 0
+    buf_ids = np.empty(256, dtype=np.int64)
+    buf_d = np.empty(256, dtype=np.int64)
+    linear_from = np.int64(0) if m == 0 else indexed
+    n_probes = m * masks.shape[0]
+    lo = np.empty(n_probes, dtype=np.int64)
+    hi = np.empty(n_probes, dtype=np.int64)
+    cand = np.empty(max(n_probes * 4, 1024), dtype=np.int64)
+    for qi in range(nq):
+        q = queries[qi]
+        # Three passes of independent loads (bucket bounds, bucket members, codes) rather
+        # than one chain per probe, so the CPU overlaps the cache misses.
+        n_cand = 0
+        for t in range(m):
+            base = _substring(q, t * bits, bits)
+            row = t * masks.shape[0]
+            for k in range(masks.shape[0]):
+                key = base ^ masks[k]
+                lo[row + k] = offsets[t, key]
+                hi[row + k] = offsets[t, key + 1]
+                n_cand += hi[row + k] - lo[row + k]
+        if n_cand > cand.shape[0]:
+            cand = np.empty(n_cand * 2, dtype=np.int64)
+        c = 0
+        for t in range(m):
+            row = t * masks.shape[0]
+            for k in range(masks.shape[0]):
+                for p in range(lo[row + k], hi[row + k]):
+                    cand[c] = ids[t, p]
+                    c += 1
+        count = 0
+        for k in range(n_cand):
+            i = cand[k]
+            d = _distance(codes, i, q)
+            if d <= radius and alive[i]:
+                if count == buf_ids.shape[0]:
+                    buf_ids = np.concatenate((buf_ids, buf_ids))
+                    buf_d = np.concatenate((buf_d, buf_d))
+                buf_ids[count] = i
+                buf_d[count] = d
+                count += 1
+        for i in range(linear_from, total):
+            if alive[i]:
+                d = _distance(codes, i, q)
+                if d <= radius:
+                    if count == buf_ids.shape[0]:
+                        buf_ids = np.concatenate((buf_ids, buf_ids))
+                        buf_d = np.concatenate((buf_d, buf_d))
+                    buf_ids[count] = i
+                    buf_d[count] = d
+                    count += 1
+        if count > 0:
+            # A neighbour found through several tables is reported once, nearest first; equal
+            # ids have equal distances, so duplicates are adjacent after this sort.
+            order = np.argsort(buf_d[:count] * np.int64(1 << 40) + buf_ids[:count])
+            last = np.int64(-1)
+            for k in order:
+                i = buf_ids[k]
+                if i != last:
+                    if n_res == res_ids.shape[0]:
+                        res_ids = np.concatenate((res_ids, res_ids))
+                        res_d = np.concatenate((res_d, res_d))
+                    res_ids[n_res] = i
+                    res_d[n_res] = buf_d[k]
+                    n_res += 1
+                    last = i
+        lims[qi + 1] = n_res
+    return lims, res_ids[:n_res].copy(), res_d[:n_res].astype(np.int32)

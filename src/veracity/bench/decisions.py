@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 
 from veracity.bench.server_process import ServerProcess
 from veracity.config import get_settings
+from veracity.detect.misinfo.factchecks.importers import import_fact_checks
 from veracity.domain.entities import AccountIn, ContentIn
 from veracity.ingest.bank_files import import_bank_dir
 from veracity.policy.bench_rules import generate_rules
@@ -97,6 +98,8 @@ def _measure(
     log: Callable[[str], None],
 ) -> dict[str, Any]:
     banks = {r.kind: r.accepted for r in import_bank_dir(db, sim_dir)}
+    # The same claims go to the fact-check store, so claim_match works against them too.
+    banks["fact_checks"] = import_fact_checks(db, sim_dir / "claims.jsonl", "jsonl").accepted
     policy = generate_rules(rules)
     runtime = build_runtime(db, settings, policies=[policy])
     live_rules = sum(1 for r in policy.rules if r.mode.value == "live")

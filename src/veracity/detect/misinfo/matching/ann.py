@@ -12,6 +12,11 @@ from typing import Any
 import faiss
 import numpy as np
 
+# Online queries are small batches: faiss's OpenMP threads cost more in wake-up and spinning
+# (worst on a shared 2-core machine) than they save. Measured: 20-post batches against 300
+# claims went from 799 to 1,378 posts/s. Batch jobs that want threads can raise it again.
+faiss.omp_set_num_threads(1)
+
 EXACT_LIMIT = 50_000
 HNSW_M = 32
 HNSW_EF_SEARCH = 128

@@ -36,7 +36,9 @@ class MatcherConfig:
     evaluations switch it off.
     """
 
-    shortlist: int = 30
+    # Candidates per retriever (lexical, dense) that get pair features. On CLEF Dev-Test 10 ranks
+    # as well as 30 (MAP@5 0.872 vs 0.871, shipped model) at 2.2x the queries/s.
+    shortlist: int = 10
     multilingual: bool | None = None
     e5_slope: float = 40.0
     e5_midpoint: float = 0.86

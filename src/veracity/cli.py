@@ -26,10 +26,16 @@ factchecks_app = typer.Typer(help="The fact-check store.", no_args_is_help=True)
 app.add_typer(factchecks_app, name="factchecks")
 
 
+convert_app = typer.Typer(help="Convert datasets to Veracity's formats.", no_args_is_help=True)
+app.add_typer(convert_app, name="convert")
+
+
 def _register_plugins() -> None:
+    from veracity.detect.aigc.text.cli import register as register_aitext
     from veracity.detect.misinfo.media.cli import register as register_media_banks
 
     register_media_banks(app)
+    register_aitext(train_app, eval_app, convert_app)
 
 
 jobs_app = typer.Typer(help="Batch jobs over the stored event log.", no_args_is_help=True)

@@ -60,6 +60,11 @@ class Settings(BaseSettings):
     aigc_video_keyframes: int | None = None  # default 4
     aigc_watermark_max_pixels: int | None = None  # default 16 M pixels
 
+    # AI-text detector: the model `veracity train aitext` writes (none ships: the training data
+    # is research-only), and the shortest text it scores.
+    aitext_model_path: Path = Path("var/models/aitext.npz")
+    detect_aitext_min_words: int | None = None  # default 5
+
     # How often a process checks whether another one changed the matching banks.
     bank_refresh_s: float = 5.0
 

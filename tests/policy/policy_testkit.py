@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from veracity.detect.aigc.detector import ProvenanceDetector
+from veracity.detect.aigc.text.detector import AiTextDetector
 from veracity.detect.base import DetectorResult, OnlineDetector, OutputSpec, OutputType
 from veracity.detect.language import LanguageDetector
 from veracity.detect.misinfo.factchecks.detector import ClaimMatchDetector
@@ -34,6 +35,7 @@ REAL_DETECTORS: tuple[type[OnlineDetector], ...] = (
     ProvenanceDetector,
     ClaimMatchDetector,
     MediaMatchDetector,
+    AiTextDetector,
 )
 OUTPUTS: dict[str, tuple[tuple[str, OutputType], ...]] = {
     cls.name: tuple((o.name, o.type) for o in cls.outputs) for cls in REAL_DETECTORS

@@ -150,6 +150,7 @@ def build_registry(
 ) -> DetectorRegistry:
     """A registry of the default online detectors; with ``db=None``, bundled lists only."""
     from veracity.detect.aigc.detector import build_provenance_detector
+    from veracity.detect.aigc.text.detector import build_aitext_detector
     from veracity.detect.misinfo.factchecks.detector import (
         ClaimMatchDetector,
         Thresholds,
@@ -174,4 +175,5 @@ def build_registry(
             ClaimMatchDetector(backend_for(settings), (), Thresholds.from_settings(settings))
         )
     detectors.append(build_provenance_detector(settings))
+    detectors.append(build_aitext_detector(settings))
     return DetectorRegistry(detectors)

@@ -71,7 +71,7 @@ class MatcherBackend:
 
 def default_backend(multilingual: bool = False) -> MatcherBackend:
     """The real matcher. The cross-lingual e5 path is off unless asked for: it embeds at about
-    25 posts/s on 2 cores, fifty times slower than the default path (benchmarks/RESULTS.md)."""
+    75 posts/s on 2 cores, forty times slower than the default path (benchmarks/RESULTS.md)."""
     from veracity.detect.misinfo.matching import ClaimMatcher, ClaimRecord, MatcherConfig
 
     config = MatcherConfig(multilingual=multilingual)

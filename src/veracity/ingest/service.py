@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from veracity.domain.actions import ActionType
@@ -23,6 +23,7 @@ from veracity.ingest.results import BatchResult, ItemResult
 from veracity.pipeline import DecisionPipeline, Evaluated
 from veracity.store.db import Database, utcnow
 from veracity.store.enforcement import history_facts, record_enforcement
+from veracity.store.queries import accounts_by_id
 from veracity.store.tables import (
     AccountRow,
     CaseRow,
@@ -112,9 +113,12 @@ class IngestService:
                 [_content_created_event(c, now) for c in fresh],
                 "id",
             )
-            history = history_facts(session, {c.account_id for c in fresh})
+            authors = {c.account_id for c in fresh}
             evaluated = pipeline.run(
-                fresh, _accounts_for(session, fresh), now, account_facts=history
+                fresh,
+                accounts_by_id(session, authors),
+                now,
+                account_facts=history_facts(session, authors),
             )
             store_outcomes(session, evaluated, now)
         accepted = {
@@ -216,14 +220,6 @@ def _report_event(report: ReportIn, now: datetime) -> dict[str, Any]:
         "data": {"reason": report.reason.value, "trusted_flagger": report.trusted_flagger},
         "ingested_at": now,
     }
-
-
-def _accounts_for(session: Session, items: Sequence[ContentIn]) -> dict[str, AccountIn]:
-    ids = {c.account_id for c in items}
-    if not ids:
-        return {}
-    rows = session.execute(select(AccountRow.id, AccountRow.data).where(AccountRow.id.in_(ids)))
-    return {row.id: AccountIn.model_validate(row.data) for row in rows}
 
 
 def store_outcomes(session: Session, evaluated: Sequence[Evaluated], now: datetime) -> None:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from veracity.domain.decisions import Decision
-from veracity.store.tables import ContentRow, DecisionRow, SignalRow
+from veracity.domain.entities import AccountIn
+from veracity.store.tables import AccountRow, ContentRow, DecisionRow, SignalRow
 
 
 def list_decisions(
@@ -70,3 +72,12 @@ def decision_counts(session: Session) -> dict[str, int]:
         or 0
     )
     return {"decisions": int(total), "actioned": int(actioned)}
+
+
+def accounts_by_id(session: Session, ids: Iterable[str]) -> dict[str, AccountIn]:
+    """The stored profiles of these accounts; unknown ids are simply absent."""
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    rows = session.execute(select(AccountRow.id, AccountRow.data).where(AccountRow.id.in_(wanted)))
+    return {row.id: AccountIn.model_validate(row.data) for row in rows}

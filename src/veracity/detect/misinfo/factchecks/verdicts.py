@@ -36,14 +36,15 @@ from veracity.detect.misinfo.factchecks.store import (
 )
 from veracity.domain.actions import Action
 from veracity.domain.decisions import Decision
-from veracity.domain.entities import AccountIn, ContentIn
+from veracity.domain.entities import ContentIn
 from veracity.domain.signals import SubjectType
 from veracity.enforce.outbox import DECISION_TOPIC, OutboxStatus, build_payload
 from veracity.ingest.service import store_outcomes
 from veracity.pipeline import DecisionPipeline, Evaluated
 from veracity.store.db import Database, utcnow
 from veracity.store.enforcement import history_facts
-from veracity.store.tables import AccountRow, ContentRow, DecisionRow, OutboxRow
+from veracity.store.queries import accounts_by_id
+from veracity.store.tables import ContentRow, DecisionRow, OutboxRow
 from veracity.store.upsert import insert_ignore
 
 if TYPE_CHECKING:
@@ -241,12 +242,6 @@ def _stored_posts(db: Database, since: datetime, limit: int) -> Iterator[list[Co
             yield batch
 
 
-def _accounts(session: Session, items: Sequence[ContentIn]) -> dict[str, AccountIn]:
-    ids = {item.account_id for item in items}
-    rows = session.execute(select(AccountRow.id, AccountRow.data).where(AccountRow.id.in_(ids)))
-    return {row.id: AccountIn.model_validate(row.data) for row in rows}
-
-
 def _latest_actions(session: Session, ids: Sequence[str]) -> dict[str, list[str]]:
     """Action keys of each subject's latest decision."""
     rows = session.execute(
@@ -272,7 +267,7 @@ def _redecide(
 ) -> list[Evaluated]:
     """Decide again; store and announce only decisions whose actions changed."""
     with db.transaction() as session:
-        accounts = _accounts(session, items)
+        accounts = accounts_by_id(session, {item.account_id for item in items})
         previous = _latest_actions(session, [item.id for item in items])
         history = history_facts(session, {item.account_id for item in items})
         evaluated = pipeline.run(

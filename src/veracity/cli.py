@@ -32,10 +32,15 @@ app.add_typer(convert_app, name="convert")
 
 def _register_plugins() -> None:
     from veracity.detect.aigc.text.cli import register as register_aitext
+    from veracity.detect.behaviour.cli import register as register_behaviour
     from veracity.detect.misinfo.media.cli import register as register_media_banks
 
     register_media_banks(app)
     register_aitext(train_app, eval_app, convert_app)
+    register_behaviour(train_app, eval_app, convert_app)
+    from veracity.detect.coordination.cli import register as register_coordination
+
+    register_coordination(jobs_app)
 
 
 jobs_app = typer.Typer(help="Batch jobs over the stored event log.", no_args_is_help=True)
@@ -384,6 +389,16 @@ def train_claims_command(
     out: Annotated[Path, typer.Option(help="Where to write the model.")] = Path(
         "models/claims.json"
     ),
+    embedder: Annotated[str, typer.Option(help="Dense retriever: wordllama or minilm.")] = (
+        "wordllama"
+    ),
+    second_embedder: Annotated[
+        str | None, typer.Option(help="Optional second embedder: a retriever and 3 features.")
+    ] = None,
+    ranker: Annotated[str, typer.Option(help="logistic or lambdarank (needs lightgbm).")] = (
+        "logistic"
+    ),
+    shortlist: Annotated[int, typer.Option(min=1, help="Candidates per retriever.")] = 5,
 ) -> None:
     """Fit the claim-matching fusion model (default: CLEF 2022 2A train, calibrated on dev)."""
     from veracity.detect.misinfo.matching.training import train_claims
@@ -399,7 +414,19 @@ def train_claims_command(
         if not path.is_file():
             raise typer.BadParameter(f"{path}: no such file (set VERACITY_DATA_DIR?)")
     out.parent.mkdir(parents=True, exist_ok=True)
-    emit(train_claims(vclaims, queries, qrels, out, holdout_qrels=holdout_qrels))
+    emit(
+        train_claims(
+            vclaims,
+            queries,
+            qrels,
+            out,
+            holdout_qrels=holdout_qrels,
+            embedder=embedder,
+            second_embedder=second_embedder,
+            ranker=ranker,
+            shortlist=shortlist,
+        )
+    )
 
 
 @eval_app.command("claims")

@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     # Cross-lingual matching (multilingual-e5, the `multilingual` extra): a post in one language
     # matches a claim in another. Off by default: ~75 posts/s instead of ~3,000.
     claim_match_multilingual: bool = False
+    # A model from `veracity train claims` (e.g. MiniLM + WordLlama: MAP@5 0.93 on CLEF
+    # Dev-Test but ~20 posts/s); unset: the shipped hand-set fusion (~1,500 posts/s).
+    claim_match_model_path: Path | None = None
     # Re-labelling of past posts when a fact-check arrives or is retracted.
     factcheck_relabel_window_days: float | None = None  # default 30
     factcheck_relabel_max_posts: int | None = None  # default 100,000
@@ -64,6 +67,9 @@ class Settings(BaseSettings):
     # is research-only), and the shortest text it scores.
     aitext_model_path: Path = Path("var/models/aitext.npz")
     detect_aitext_min_words: int | None = None  # default 5
+    # Account integrity and spam models (`veracity train accounts|spam`; none ships)
+    accounts_model_path: Path = Path("var/models/accounts.npz")
+    spam_model_path: Path = Path("var/models/spam.npz")
 
     # How often a process checks whether another one changed the matching banks.
     bank_refresh_s: float = 5.0

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from veracity.detect.base import DetectorResult
+from veracity.detect.base import DetectionContext, DetectorResult, RecentPostsLoader
 from veracity.detect.registry import DetectorRegistry
 from veracity.domain.decisions import Decision
 from veracity.domain.entities import AccountIn, ContentIn
@@ -32,11 +32,18 @@ class DecisionPipeline:
         self._online = registry.online()
         self._signals_used = {f"signals.{d.name}": d.source for d in self._online}
 
-    def detect(self, items: Sequence[ContentIn]) -> list[dict[str, DetectorResult]]:
+    def detect(
+        self, items: Sequence[ContentIn], context: DetectionContext | None = None
+    ) -> list[dict[str, DetectorResult]]:
         """Run every online detector over the batch (each may vectorise over it)."""
         per_item: list[dict[str, DetectorResult]] = [{} for _ in items]
         for detector in self._online:
-            for slot, result in zip(per_item, detector.detect_many(items), strict=True):
+            found = (
+                detector.detect_many(items)
+                if context is None
+                else detector.detect_in_context(items, context)
+            )
+            for slot, result in zip(per_item, found, strict=True):
                 slot[detector.name] = result
         return per_item
 
@@ -48,12 +55,15 @@ class DecisionPipeline:
         trigger: str = "ingest",
         account_facts: Mapping[str, Mapping[str, Any]] | None = None,
         trigger_id: str | None = None,
+        recent_posts: RecentPostsLoader | None = None,
     ) -> list[Evaluated]:
         """Decide on each item. ``account_facts`` adds per-account facts (enforcement history);
-        ``trigger_id`` names what caused a re-decision (default: the item's own ingestion)."""
+        ``trigger_id`` names what caused a re-decision (default: the item's own ingestion);
+        ``recent_posts`` loads the authors' recent posts for behaviour detectors."""
         out: list[Evaluated] = []
         history = account_facts or {}
-        for item, results in zip(items, self.detect(items), strict=True):
+        context = DetectionContext(now=now, accounts=accounts, recent_posts=recent_posts)
+        for item, results in zip(items, self.detect(items, context), strict=True):
             facts = self.engine.build_facts(
                 item,
                 accounts.get(item.account_id),

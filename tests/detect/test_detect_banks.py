@@ -99,12 +99,15 @@ def _all_detectors_run(registry_detectors: list[OnlineDetector]) -> None:
 def test_build_registry_without_db_uses_bundled_lists() -> None:
     registry = build_registry(None)
     assert sorted(d.name for d in registry) == [
+        "account_integrity",
         "ai_text",
         "claim_match",
         "language",
         "media_match",
         "phrase_match",
         "provenance",
+        "spam_behaviour",
+        "spam_text",
         "text_match",
         "url_reputation",
     ]

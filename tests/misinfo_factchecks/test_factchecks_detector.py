@@ -151,3 +151,22 @@ def test_build_from_store_and_sync(db: Database) -> None:
     assert d.detect(post("drinking bleach cures the flu")).outputs["probability"] == 0.0
     assert d.detect(post("x marks it")).outputs["claim_id"] == "fc-3"
     assert d.indexed == 1
+
+
+def test_a_trained_model_file_is_what_the_real_matcher_scores_with(tmp_path) -> None:
+    from veracity.config import Settings
+    from veracity.detect.misinfo.factchecks.detector import backend_for
+    from veracity.detect.misinfo.matching import ClaimRecord
+    from veracity.detect.misinfo.matching.fusion import fixed_model
+
+    trained = fixed_model(shortlist=7)
+    path = tmp_path / "claims.json"
+    trained.save(path)
+    settings = Settings(claim_match_model_path=path)
+    matcher = backend_for(settings).build([ClaimRecord("c1", "the moon landing was staged")])
+    assert matcher.model.to_dict() == trained.to_dict()
+    assert matcher.shortlist == 7
+    default = backend_for(Settings()).build([ClaimRecord("c1", "the moon landing was staged")])
+    assert default.shortlist != 7
+    with pytest.raises(ValueError, match="no such file"):
+        backend_for(Settings(claim_match_model_path=tmp_path / "missing.json"))

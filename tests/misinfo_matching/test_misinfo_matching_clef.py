@@ -55,3 +55,29 @@ def test_clef_readers_name_bad_lines(tmp_path):
         read_qrels([bad])
     bad.write_text('tweet-1\t"say ""hi"""\n')
     assert read_queries([bad]) == {"tweet-1": 'say "hi"'}
+
+
+def test_train_lambdarank_on_a_clef_slice(shared_data, tmp_path):
+    pytest.importorskip("lightgbm")
+    src = shared_data / "claims" / "clef2022-t2a-en"
+    vclaims, queries, qrels = _slice(src, tmp_path, 60, 1500)
+    lines = qrels.read_text().splitlines()
+    (tmp_path / "train.tsv").write_text("\n".join(lines[:30]) + "\n")
+    (tmp_path / "held.tsv").write_text("\n".join(lines[30:45]) + "\n")
+    out = tmp_path / "model.json"
+    card = train_claims(
+        vclaims,
+        [queries],
+        [tmp_path / "train.tsv"],
+        out,
+        holdout_qrels=[tmp_path / "held.tsv"],
+        ranker="lambdarank",
+        shortlist=10,
+    )
+    assert card["ranker"] == "lambdarank" and card["shortlist"] == 10
+    assert card["training_data"]["training_queries"] == 30
+    assert 0.0 <= card["holdout_metrics"]["ece"] <= 1.0
+    result = eval_claims(vclaims, [queries], [qrels], model=out)
+    assert result["map@5"] > 0.7
+    with pytest.raises(ValueError, match="ranker"):
+        train_claims(vclaims, [queries], [tmp_path / "train.tsv"], out, ranker="forest")

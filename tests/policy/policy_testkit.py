@@ -14,6 +14,9 @@ from typing import Any
 from veracity.detect.aigc.detector import ProvenanceDetector
 from veracity.detect.aigc.text.detector import AiTextDetector
 from veracity.detect.base import DetectorResult, OnlineDetector, OutputSpec, OutputType
+from veracity.detect.behaviour.account_detector import AccountIntegrityDetector
+from veracity.detect.behaviour.spam_behaviour import SpamBehaviourDetector
+from veracity.detect.behaviour.spam_detector import SpamTextDetector
 from veracity.detect.language import LanguageDetector
 from veracity.detect.misinfo.factchecks.detector import ClaimMatchDetector
 from veracity.detect.misinfo.media.detector import MediaMatchDetector
@@ -36,6 +39,9 @@ REAL_DETECTORS: tuple[type[OnlineDetector], ...] = (
     ClaimMatchDetector,
     MediaMatchDetector,
     AiTextDetector,
+    AccountIntegrityDetector,
+    SpamTextDetector,
+    SpamBehaviourDetector,
 )
 OUTPUTS: dict[str, tuple[tuple[str, OutputType], ...]] = {
     cls.name: tuple((o.name, o.type) for o in cls.outputs) for cls in REAL_DETECTORS

@@ -9,12 +9,13 @@ Every online detector ships a brute-force ``reference`` that the tests compare `
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from veracity.domain.entities import ContentIn
+from veracity.domain.entities import AccountIn, ContentIn
 
 
 class DetectorKind(StrEnum):
@@ -62,6 +63,29 @@ class DetectorResult:
     evidence: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class RecentPost:
+    """One of an author's recent posts, as the store holds it."""
+
+    id: str
+    text: str
+    at: datetime  # created_at when the platform sent it, else when it was ingested
+
+
+RecentPostsLoader = Callable[[Collection[str]], Mapping[str, Sequence[RecentPost]]]
+
+
+@dataclass(frozen=True)
+class DetectionContext:
+    """What the store knows around a batch: the authors' profiles and, on demand (one bounded
+    query per batch), their recent posts. Detectors that judge accounts or behaviour read it;
+    the others ignore it."""
+
+    now: datetime
+    accounts: Mapping[str, AccountIn] = field(default_factory=dict)
+    recent_posts: RecentPostsLoader | None = None
+
+
 class Detector(ABC):
     """Base of all detectors. Subclasses set the class attributes below."""
 
@@ -96,3 +120,10 @@ class OnlineDetector(Detector):
     def detect_many(self, items: Sequence[ContentIn]) -> list[DetectorResult]:
         """Batch entry point; detectors with vectorised paths override it."""
         return [self.detect(item) for item in items]
+
+    def detect_in_context(
+        self, items: Sequence[ContentIn], context: DetectionContext
+    ) -> list[DetectorResult]:
+        """Batch entry point of the pipeline; detectors that read the authors' profiles or
+        recent posts override it (the default ignores the context)."""
+        return self.detect_many(items)

@@ -151,6 +151,9 @@ def build_registry(
     """A registry of the default online detectors; with ``db=None``, bundled lists only."""
     from veracity.detect.aigc.detector import build_provenance_detector
     from veracity.detect.aigc.text.detector import build_aitext_detector
+    from veracity.detect.behaviour.account_detector import build_account_detector
+    from veracity.detect.behaviour.spam_behaviour import SpamBehaviourDetector
+    from veracity.detect.behaviour.spam_detector import build_spam_detector
     from veracity.detect.misinfo.factchecks.detector import (
         ClaimMatchDetector,
         Thresholds,
@@ -176,4 +179,7 @@ def build_registry(
         )
     detectors.append(build_provenance_detector(settings))
     detectors.append(build_aitext_detector(settings))
+    detectors.append(build_account_detector(settings))
+    detectors.append(build_spam_detector(settings))
+    detectors.append(SpamBehaviourDetector(bare_tlds()))
     return DetectorRegistry(detectors)

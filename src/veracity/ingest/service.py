@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from veracity.detect.behaviour.recent import RecentPosts
 from veracity.domain.actions import ActionType
 from veracity.domain.entities import AccountIn, ContentIn
 from veracity.domain.events import EventIn, EventType, ReportIn
@@ -119,6 +120,7 @@ class IngestService:
                 accounts_by_id(session, authors),
                 now,
                 account_facts=history_facts(session, authors),
+                recent_posts=RecentPosts(session, now),
             )
             store_outcomes(session, evaluated, now)
         accepted = {

@@ -237,3 +237,86 @@ class AccountEnforcementRow(Base):
     violations: Mapped[int] = mapped_column(Integer, default=0)
     strikes: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class CampaignRow(Base):
+    """A coordinated group found by the coordination job, with its evidence (issue 5)."""
+
+    __tablename__ = "campaigns"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    score: Mapped[float] = mapped_column(Float)
+    member_count: Mapped[int] = mapped_column(Integer)
+    reach: Mapped[int] = mapped_column(BigInteger, default=0)
+    first_seen_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    engine: Mapped[str] = mapped_column(String(16))
+    data: Mapped[dict[str, Any]] = mapped_column(Json)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
+class CampaignMemberRow(Base):
+    __tablename__ = "campaign_members"
+
+    campaign_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True
+    )
+    account_id: Mapped[str] = mapped_column(String(128), primary_key=True, index=True)
+    score: Mapped[float] = mapped_column(Float)
+
+
+class EngagementDiscountRow(Base):
+    """Likes or follows a lockstep group added to a subject: removed from corrected counts."""
+
+    __tablename__ = "engagement_discounts"
+
+    campaign_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True
+    )
+    subject_type: Mapped[str] = mapped_column(String(16), primary_key=True)
+    subject_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    action: Mapped[str] = mapped_column(String(16), primary_key=True)
+    discounted: Mapped[int] = mapped_column(Integer)
+    window_start: Mapped[datetime] = mapped_column(UtcDateTime)
+    window_end: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (Index("ix_engagement_discounts_subject", "subject_type", "subject_id"),)
+
+
+class CampaignDecisionRow(Base):
+    """One investigator decision on a whole campaign; its account decisions are in ``decisions``."""
+
+    __tablename__ = "campaign_decisions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    campaign_id: Mapped[str] = mapped_column(String(64), index=True)
+    idempotency_key: Mapped[str] = mapped_column(String(128))
+    action: Mapped[str] = mapped_column(String(32))
+    request: Mapped[dict[str, Any]] = mapped_column(Json)
+    decision_ids: Mapped[list[str]] = mapped_column(Json)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (
+        Index("uq_campaign_decisions_key", "campaign_id", "idempotency_key", unique=True),
+    )
+
+
+class StatementRow(Base):
+    """A DSA Art. 17 statement of reasons, one per affected subject of a decision (issue 5/6)."""
+
+    __tablename__ = "statements_of_reasons"
+
+    seq: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
+    puid: Mapped[str] = mapped_column(String(64), unique=True)
+    decision_id: Mapped[str] = mapped_column(String(64), index=True)
+    subject_type: Mapped[str] = mapped_column(String(16))
+    subject_id: Mapped[str] = mapped_column(String(128))
+    source_ref: Mapped[str | None] = mapped_column(String(64), index=True)
+    record: Mapped[dict[str, Any]] = mapped_column(Json)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (Index("ix_statements_of_reasons_subject", "subject_type", "subject_id"),)

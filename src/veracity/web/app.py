@@ -48,11 +48,13 @@ def create_app(
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
 
     from veracity.detect.api import router as banks_router
+    from veracity.detect.coordination.api import router as campaigns_router
     from veracity.detect.misinfo.factchecks.api import router as factchecks_router
     from veracity.detect.misinfo.media.api import router as media_banks_router
     from veracity.enforce.api import router as enforce_router
     from veracity.ingest.api import router as ingest_router
     from veracity.web.aigc_api import router as aigc_router
+    from veracity.web.campaigns_ui import router as campaigns_ui_router
     from veracity.web.decisions_api import router as decisions_router
     from veracity.web.ui import router as ui_router
 
@@ -63,7 +65,9 @@ def create_app(
     app.include_router(factchecks_router)
     app.include_router(media_banks_router)
     app.include_router(aigc_router)
+    app.include_router(campaigns_router)
     app.include_router(ui_router)
+    app.include_router(campaigns_ui_router)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
     @app.get("/healthz", tags=["ops"], summary="Liveness")

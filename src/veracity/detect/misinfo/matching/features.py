@@ -29,6 +29,20 @@ FEATURES: tuple[str, ...] = (
     "log_len_claim",
 )
 
+# A second embedder's view of the pair (optional; the model file names the embedder): its
+# cosine, the gap to its best claim for the post and its reciprocal rank.
+SECOND_FEATURES: tuple[str, ...] = ("dense2", "dense2_gap", "dense2_rr")
+
+
+def feature_names(second_embedder: str | None) -> tuple[str, ...]:
+    """The feature columns a model with (or without) a second embedder is fitted on."""
+    return FEATURES + SECOND_FEATURES if second_embedder else FEATURES
+
+
+def second_features(sim: float, best: float, rank: int | None) -> list[float]:
+    """The values of ``SECOND_FEATURES``; ``rank`` is None outside its shortlist."""
+    return [sim, sim - best, 1.0 / (1.0 + rank) if rank is not None else 0.0]
+
 
 @dataclass(frozen=True, slots=True)
 class TextProfile:

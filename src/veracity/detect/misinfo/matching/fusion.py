@@ -1,8 +1,10 @@
 """Score fusion: a logistic regression over pair features, whose output is the match probability.
 
 Training is plain L2-regularised Newton-Raphson (IRLS) in numpy, so neither training nor
-inference needs scikit-learn. The fitted model is stored as JSON with its model card (training
-data, date, metrics), never as a pickle.
+inference needs scikit-learn. A model may instead carry a LambdaRank ranker with Platt
+calibration (``ranker.py``). The model also names what its features need: the embedder for
+dense retrieval, an optional second embedder, and the shortlist it was trained with. It is
+stored as JSON with its model card (training data, date, metrics), never as a pickle.
 """
 
 from __future__ import annotations
@@ -16,10 +18,13 @@ from typing import Any
 
 import numpy as np
 
-from veracity.detect.misinfo.matching.features import FEATURES
+from veracity.detect.misinfo.matching.features import FEATURES, feature_names
+from veracity.detect.misinfo.matching.ranker import GbmRanker
 
 FORMAT = "veracity-claim-matcher"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)  # version 1: logistic, one embedder, shortlist 5
+DEFAULT_SHORTLIST = 5
 
 
 class ModelFileError(ValueError):
@@ -28,7 +33,11 @@ class ModelFileError(ValueError):
 
 @dataclass
 class FusionModel:
-    """sigmoid(intercept + coef . (x - mean) / scale) over ``features``."""
+    """sigmoid(intercept + coef . (x - mean) / scale) over ``features``, or ``ranker``'s output.
+
+    ``second_embedder`` adds its ``SECOND_FEATURES`` columns; ``shortlist`` is the number of
+    candidates per retriever the model was trained on (the matcher uses it unless told).
+    """
 
     features: tuple[str, ...]
     coef: np.ndarray
@@ -37,13 +46,44 @@ class FusionModel:
     scale: np.ndarray
     embedder: str = "wordllama"
     card: dict[str, Any] = field(default_factory=dict)
+    second_embedder: str | None = None
+    shortlist: int = DEFAULT_SHORTLIST
+    ranker: GbmRanker | None = None
 
     def logits(self, x: np.ndarray) -> np.ndarray:
         z = (np.asarray(x, dtype=np.float64) - self.mean) / self.scale
         return np.asarray(z @ self.coef + self.intercept)
 
     def predict_proba(self, x: np.ndarray) -> np.ndarray:
+        if self.ranker is not None:
+            return self.ranker.predict_proba(x)
         return _sigmoid(self.logits(x))
+
+    @classmethod
+    def from_ranker(
+        cls,
+        ranker: GbmRanker,
+        *,
+        embedder: str = "wordllama",
+        second_embedder: str | None = None,
+        shortlist: int = DEFAULT_SHORTLIST,
+        card: dict[str, Any] | None = None,
+    ) -> FusionModel:
+        """A model whose probability is the calibrated ranker's (the logistic part is unused)."""
+        names = feature_names(second_embedder)
+        zeros, ones = np.zeros(len(names)), np.ones(len(names))
+        return cls(
+            names,
+            zeros,
+            0.0,
+            zeros,
+            ones,
+            embedder,
+            dict(card or {}),
+            second_embedder,
+            shortlist,
+            ranker,
+        )
 
     @classmethod
     def fit(
@@ -55,12 +95,15 @@ class FusionModel:
         embedder: str = "wordllama",
         card: dict[str, Any] | None = None,
         iterations: int = 50,
+        second_embedder: str | None = None,
+        shortlist: int = DEFAULT_SHORTLIST,
     ) -> FusionModel:
         """Maximum a-posteriori logistic regression on standardised features."""
+        names = feature_names(second_embedder)
         x = np.asarray(x, dtype=np.float64)
         y = np.asarray(y, dtype=np.float64)
-        if x.ndim != 2 or x.shape[1] != len(FEATURES) or len(y) != len(x):
-            raise ValueError(f"need an (n, {len(FEATURES)}) matrix and n labels, got {x.shape}")
+        if x.ndim != 2 or x.shape[1] != len(names) or len(y) != len(x):
+            raise ValueError(f"need an (n, {len(names)}) matrix and n labels, got {x.shape}")
         if not (0 < y.sum() < len(y)):
             raise ValueError("training data needs both matching and non-matching pairs")
         mean = x.mean(axis=0)
@@ -78,7 +121,17 @@ class FusionModel:
             w -= step
             if np.abs(step).max() < 1e-8:
                 break
-        return cls(FEATURES, w[:-1], float(w[-1]), mean, scale, embedder, dict(card or {}))
+        return cls(
+            names,
+            w[:-1],
+            float(w[-1]),
+            mean,
+            scale,
+            embedder,
+            dict(card or {}),
+            second_embedder,
+            shortlist,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -90,6 +143,9 @@ class FusionModel:
             "mean": self.mean.tolist(),
             "scale": self.scale.tolist(),
             "embedder": self.embedder,
+            "second_embedder": self.second_embedder,
+            "shortlist": self.shortlist,
+            "ranker": self.ranker.to_dict() if self.ranker is not None else None,
             "card": self.card,
         }
 
@@ -97,17 +153,28 @@ class FusionModel:
     def from_dict(cls, data: dict[str, Any], source: str = "model") -> FusionModel:
         if data.get("format") != FORMAT:
             raise ModelFileError(f"{source}: not a {FORMAT} file")
-        if data.get("version") != FORMAT_VERSION:
+        if data.get("version") not in READABLE_VERSIONS:
             raise ModelFileError(
                 f"{source}: model version {data.get('version')!r}, this code reads "
-                f"{FORMAT_VERSION}; retrain with `veracity train claims`"
+                f"{READABLE_VERSIONS}; retrain with `veracity train claims`"
             )
+        second = data.get("second_embedder")
+        second = str(second) if second else None
+        names = feature_names(second)
         features = tuple(data.get("features", ()))
-        if features != FEATURES:
-            raise ModelFileError(f"{source}: trained on features {features}, code has {FEATURES}")
+        if features != names:
+            raise ModelFileError(f"{source}: trained on features {features}, code has {names}")
         arrays = [np.asarray(data[k], dtype=np.float64) for k in ("coef", "mean", "scale")]
-        if any(a.shape != (len(FEATURES),) for a in arrays):
+        if any(a.shape != (len(names),) for a in arrays):
             raise ModelFileError(f"{source}: coefficient arrays do not match the features")
+        shortlist = int(data.get("shortlist", DEFAULT_SHORTLIST))
+        if shortlist < 1:
+            raise ModelFileError(f"{source}: shortlist must be at least 1, got {shortlist}")
+        ranker = data.get("ranker")
+        try:
+            gbm = GbmRanker.from_dict(ranker) if ranker else None
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelFileError(f"{source}: unreadable ranker: {exc}") from exc
         return cls(
             features,
             arrays[0],
@@ -116,6 +183,9 @@ class FusionModel:
             arrays[2],
             str(data.get("embedder", "wordllama")),
             dict(data.get("card", {})),
+            second,
+            shortlist,
+            gbm,
         )
 
     def save(self, path: str | Path) -> None:
@@ -148,16 +218,23 @@ _FIXED_WEIGHTS: dict[str, float] = {
 _FIXED_INTERCEPT = -11.0
 
 
-def fixed_model() -> FusionModel:
-    """The untrained fusion: a sensible, hand-weighted logistic score."""
-    coef = np.array([_FIXED_WEIGHTS.get(name, 0.0) for name in FEATURES])
-    zeros, ones = np.zeros(len(FEATURES)), np.ones(len(FEATURES))
+def fixed_model(
+    embedder: str = "wordllama",
+    second_embedder: str | None = None,
+    shortlist: int = DEFAULT_SHORTLIST,
+) -> FusionModel:
+    """The untrained fusion: a sensible, hand-weighted logistic score (second embedder unused)."""
+    names = feature_names(second_embedder)
+    coef = np.array([_FIXED_WEIGHTS.get(name, 0.0) for name in names])
+    zeros, ones = np.zeros(len(names)), np.ones(len(names))
     card = {
         "name": "fixed-fusion",
         "training_data": "none: hand-set weights, not fitted to any data set",
         "note": "probabilities are indicative only; train on your own labelled matches",
     }
-    return FusionModel(FEATURES, coef, _FIXED_INTERCEPT, zeros, ones, "wordllama", card)
+    return FusionModel(
+        names, coef, _FIXED_INTERCEPT, zeros, ones, embedder, card, second_embedder, shortlist
+    )
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -169,5 +246,5 @@ def logistic(value: float, slope: float, midpoint: float) -> float:
     return 1.0 / (1.0 + math.exp(-slope * (value - midpoint)))
 
 
-def stack(rows: Sequence[Sequence[float]]) -> np.ndarray:
-    return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))
+def stack(rows: Sequence[Sequence[float]], width: int = len(FEATURES)) -> np.ndarray:
+    return np.asarray(rows, dtype=np.float64).reshape(len(rows), width)

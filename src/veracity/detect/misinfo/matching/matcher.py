@@ -1,10 +1,11 @@
 """The claim matcher: hybrid retrieval (BM25 + dense ANN) then a calibrated fusion model.
 
 Every post gets a shortlist from both retrievers (``shortlist`` each), the pair features of
-``features.py`` on that shortlist, and the fusion model's probability. Posts that are not in
-English also go through the multilingual path when it is on: multilingual-e5 embeddings of
-the claims in their own ANN index, scored by a fixed logistic curve; a claim's probability is
-the larger of the two paths.
+``features.py`` on that shortlist, and the fusion model's probability. A model may name a
+second embedder (e.g. WordLlama beside MiniLM): a third retriever that adds its features.
+Posts that are not in English also go through the multilingual path when it is on:
+multilingual-e5 embeddings of the claims in their own ANN index, scored by a fixed logistic
+curve; a claim's probability is the larger of the two paths.
 """
 
 from __future__ import annotations
@@ -17,7 +18,13 @@ import numpy as np
 from veracity.detect.language import identifier, to_iso639_1
 from veracity.detect.misinfo.matching.ann import DenseIndex
 from veracity.detect.misinfo.matching.embedders import Embedder, available, get_embedder
-from veracity.detect.misinfo.matching.features import FEATURES, TextProfile, pair_features, profile
+from veracity.detect.misinfo.matching.features import (
+    TextProfile,
+    feature_names,
+    pair_features,
+    profile,
+    second_features,
+)
 from veracity.detect.misinfo.matching.fusion import FusionModel, fixed_model, logistic
 from veracity.detect.misinfo.matching.lexical import BM25Index
 from veracity.detect.misinfo.matching.records import ClaimHit, ClaimInputError, ClaimRecord
@@ -36,10 +43,11 @@ class MatcherConfig:
     evaluations switch it off.
     """
 
-    # Candidates per retriever (lexical, dense) that get pair features. On CLEF Dev-Test, with
-    # the shipped model, 5 ranks as well as 30 (MAP@5 0.8711 vs 0.8710, recall@5 0.951 vs
-    # 0.941) at 3.5x the queries/s; 10 gives 0.8719.
-    shortlist: int = 5
+    # Candidates per retriever (lexical, dense) that get pair features; None: the model's own
+    # (5 for the shipped model). On CLEF Dev-Test, with the shipped model, 5 ranks as well as
+    # 30 (MAP@5 0.8711 vs 0.8710, recall@5 0.951 vs 0.941) at 3.5x the queries/s; 10 gives
+    # 0.8719. A trained model records the shortlist it was fitted on.
+    shortlist: int | None = None
     multilingual: bool | None = None
     e5_slope: float = 40.0
     e5_midpoint: float = 0.86
@@ -61,7 +69,11 @@ class ClaimMatcher:
     def __init__(self, model: FusionModel | None = None, config: MatcherConfig | None = None):
         self.model = model or load_default_model()
         self.config = config or MatcherConfig()
+        self.shortlist: int = self.config.shortlist or self.model.shortlist
+        self._names = feature_names(self.model.second_embedder)
         self._embedder: Embedder = get_embedder(self.model.embedder)
+        second = self.model.second_embedder
+        self._second: Embedder | None = get_embedder(second) if second else None
         multilingual = self.config.multilingual
         if multilingual is None:
             multilingual = available("e5")
@@ -74,6 +86,7 @@ class ClaimMatcher:
         self._claim_idf_sums: dict[int, float] = {}
         self._bm25 = BM25Index()
         self._dense = DenseIndex(self._embedder.dim)
+        self._second_index = DenseIndex(self._second.dim) if self._second is not None else None
         self._e5_index = DenseIndex(self._e5.dim) if self._e5 is not None else None
 
     @classmethod
@@ -111,6 +124,7 @@ class ClaimMatcher:
             return
         docs = [clean_post(c.document) for c in batch]
         vectors = self._embedder.encode(docs)
+        second_vectors = self._second.encode(docs) if self._second is not None else None
         e5_vectors = self._e5.encode(docs) if self._e5 is not None else None
         self.remove([c.id for c in batch if c.id in self._slot_of])
         slots = np.arange(self._next_slot, self._next_slot + len(batch), dtype=np.int64)
@@ -119,7 +133,10 @@ class ClaimMatcher:
             self._records[int(slot)] = claim
             self._slot_of[claim.id] = int(slot)
             self._bm25.add(int(slot), tokens(doc))
+        self._bm25.freeze()
         self._dense.add(slots, vectors)
+        if self._second_index is not None and second_vectors is not None:
+            self._second_index.add(slots, second_vectors)
         self._invalidate_idf()
         if self._e5_index is not None and e5_vectors is not None:
             self._e5_index.add(slots, e5_vectors)
@@ -139,6 +156,8 @@ class ClaimMatcher:
             self._profiles.pop(slot, None)
             self._bm25.remove(slot)
             self._dense.remove(slot)
+            if self._second_index is not None:
+                self._second_index.remove(slot)
             if self._e5_index is not None:
                 self._e5_index.remove(slot)
             removed += 1
@@ -178,7 +197,7 @@ class ClaimMatcher:
         probs = self.model.predict_proba(np.asarray(rows)) if rows else np.zeros(0)
         per_query: dict[int, list[tuple[float, int, dict[str, float]]]] = {}
         for row, owner, slot, extra, p in zip(rows, owners, slots_all, extras, probs, strict=True):
-            scores = dict(zip(FEATURES, row, strict=True))
+            scores = dict(zip(self._names, row, strict=True))
             scores.update(extra)
             prob = max(float(p), extra.get("e5_probability", 0.0))
             scores["fusion_probability"] = float(p)
@@ -194,17 +213,18 @@ class ClaimMatcher:
         """Feature rows of every shortlisted (post, claim) pair: what training fits on."""
         cleaned = [clean_post(t) for t in texts]
         if not len(self) or not cleaned:
-            return np.zeros((0, len(FEATURES))), [], []
+            return np.zeros((0, len(self._names))), [], []
         rows, owners, slots, _ = self._candidate_features(cleaned)
-        matrix = np.asarray(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))
+        matrix = np.asarray(rows, dtype=np.float64).reshape(len(rows), len(self._names))
         return matrix, owners, [self._records[s].id for s in slots]
 
     def _candidate_features(
         self, posts: list[str]
     ) -> tuple[list[list[float]], list[int], list[int], list[dict[str, float]]]:
-        n_short = self.config.shortlist
+        n_short = self.shortlist
         qvecs = self._embedder.encode(posts, query=True)
         dense_slots, _ = self._dense.search(qvecs, n_short)
+        second = self._second_candidates(posts, n_short)
         e5_hits = self._multilingual_candidates(posts)
         rows: list[list[float]] = []
         owners: list[int] = []
@@ -212,15 +232,12 @@ class ClaimMatcher:
         extras: list[dict[str, float]] = []
         for qi, post in enumerate(posts):
             toks = tokens(post)
-            all_slots, all_scores = self._bm25.scores(toks)
-            bm_slots, bm_scores = _top(all_slots, all_scores, n_short)
+            bm_slots, bm_scores = self._bm25.top(toks, n_short)
             bm_rank = {int(s): r for r, s in enumerate(bm_slots)}
             d_rank = {int(s): r for r, s in enumerate(dense_slots[qi]) if s >= 0}
-            cands = list(dict.fromkeys([*bm_rank, *d_rank, *e5_hits.get(qi, {})]))
-            cand_arr = np.asarray(cands, dtype=np.int64)
-            pos = np.minimum(np.searchsorted(all_slots, cand_arr), max(len(all_slots) - 1, 0))
-            found = all_slots[pos] == cand_arr if len(all_slots) else np.zeros(len(cands), bool)
-            cand_bm25 = np.where(found, all_scores[pos] if len(all_slots) else 0.0, 0.0)
+            s_rank, s_best, s_vec = second[qi] if second else ({}, 0.0, None)
+            cands = list(dict.fromkeys([*bm_rank, *d_rank, *s_rank, *e5_hits.get(qi, {})]))
+            cand_bm25 = self._bm25.score_slots(toks, np.asarray(cands, dtype=np.int64))
             cand_vecs = np.stack([self._dense_vector(s) for s in cands])
             sims = cand_vecs @ qvecs[qi]
             bm_best = float(bm_scores[0]) if len(bm_scores) else 0.0
@@ -232,20 +249,22 @@ class ClaimMatcher:
                     idf[t] = self._bm25.idf(t)
             for slot, sim, bm in zip(cands, sims, cand_bm25.tolist(), strict=True):
                 claim_prof = self._profile(slot)
-                rows.append(
-                    pair_features(
-                        post_prof,
-                        claim_prof,
-                        idf,
-                        self._claim_idf(slot, claim_prof),
-                        bm25=bm,
-                        bm25_best=bm_best,
-                        bm25_rank=bm_rank.get(slot),
-                        dense=float(sim),
-                        dense_best=d_best,
-                        dense_rank=d_rank.get(slot),
-                    )
+                row = pair_features(
+                    post_prof,
+                    claim_prof,
+                    idf,
+                    self._claim_idf(slot, claim_prof),
+                    bm25=bm,
+                    bm25_best=bm_best,
+                    bm25_rank=bm_rank.get(slot),
+                    dense=float(sim),
+                    dense_best=d_best,
+                    dense_rank=d_rank.get(slot),
                 )
+                if s_vec is not None:
+                    sim2 = float(self._second_vector(slot) @ s_vec)
+                    row += second_features(sim2, max(s_best, sim2), s_rank.get(slot))
+                rows.append(row)
                 owners.append(qi)
                 slots_out.append(slot)
                 extras.append(e5_hits.get(qi, {}).get(slot, {}))
@@ -266,6 +285,27 @@ class ClaimMatcher:
         self._idf_cache.clear()
         self._claim_idf_sums.clear()
 
+    def _second_candidates(
+        self, posts: list[str], n_short: int
+    ) -> list[tuple[dict[int, int], float, np.ndarray]]:
+        """Per post: the second embedder's shortlist (slot -> rank), best cosine, post vector."""
+        if self._second is None or self._second_index is None:
+            return []
+        qvecs = self._second.encode(posts, query=True)
+        slots, sims = self._second_index.search(qvecs, n_short)
+        out = []
+        for qi in range(len(posts)):
+            ranks = {int(s): r for r, s in enumerate(slots[qi]) if s >= 0}
+            best = float(sims[qi, 0]) if ranks else 0.0
+            out.append((ranks, best, qvecs[qi]))
+        return out
+
+    def _second_vector(self, slot: int) -> np.ndarray:
+        vec = self._second_index.vector(slot) if self._second_index is not None else None
+        if vec is None:  # pragma: no cover - slots come from live indexes
+            raise KeyError(slot)
+        return vec
+
     def _dense_vector(self, slot: int) -> np.ndarray:
         vec = self._dense.vector(slot)
         if vec is None:  # pragma: no cover - slots come from live indexes
@@ -285,7 +325,7 @@ class ClaimMatcher:
         if not foreign:
             return {}
         qvecs = self._e5.encode([posts[qi] for qi in foreign], query=True)
-        slots, sims = self._e5_index.search(qvecs, self.config.shortlist)
+        slots, sims = self._e5_index.search(qvecs, self.shortlist)
         out: dict[int, dict[int, dict[str, float]]] = {}
         for row, qi in enumerate(foreign):
             best = float(sims[row, 0])
@@ -301,11 +341,3 @@ class ClaimMatcher:
                 hits[int(slot)] = {"e5": float(sim), "e5_probability": prob}
             out[qi] = hits
         return out
-
-
-def _top(slots: np.ndarray, scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    if scores.size > k:
-        part = np.argpartition(-scores, k - 1)[:k]
-        slots, scores = slots[part], scores[part]
-    order = np.argsort(-scores, kind="stable")
-    return slots[order], scores[order]

@@ -1,0 +1,1 @@
+"""Compliance records owed to users and regulators (DSA statements of reasons, ...)."""

@@ -35,6 +35,10 @@ from veracity.domain.entities import ContentIn
 DEFAULT_LINK_WINDOW = timedelta(hours=1)
 DEFAULT_BURST_LINKS = 5
 MAX_CHARS = 2000
+# Shingles and link counts of stored posts, reused across batches: an active author's recent
+# posts come back in batch after batch, and posts never change under their id. Cleared whole
+# when full (simple and safe under concurrent requests).
+POST_CACHE_LIMIT = 50_000
 
 
 class SpamBehaviourDetector(OnlineDetector):
@@ -64,6 +68,8 @@ class SpamBehaviourDetector(OnlineDetector):
         self.threshold = threshold
         self.link_window = link_window
         self.burst_links = burst_links
+        self._shingle_cache: dict[str, Any] = {}
+        self._link_cache: dict[str, int] = {}
 
     def _links(self, text: str) -> int:
         return len(find_links(text[:MAX_CHARS], self.bare_tlds))
@@ -98,18 +104,22 @@ class SpamBehaviourDetector(OnlineDetector):
         if context.recent_posts is None:
             return self.detect_many(items)
         recent = context.recent_posts({item.account_id for item in items})
-        shingle_cache: dict[str, Any] = {}
-        link_cache: dict[str, int] = {}
+        shingle_cache, link_cache = self._shingle_cache, self._link_cache
+        if len(shingle_cache) > POST_CACHE_LIMIT or len(link_cache) > POST_CACHE_LIMIT:
+            shingle_cache.clear()
+            link_cache.clear()
 
         def post_shingles(post: RecentPost) -> Any:
-            if post.id not in shingle_cache:
-                shingle_cache[post.id] = shingles(post.text[:MAX_CHARS])
-            return shingle_cache[post.id]
+            found = shingle_cache.get(post.id)
+            if found is None:
+                found = shingle_cache[post.id] = shingles(post.text[:MAX_CHARS])
+            return found
 
         def post_links(post: RecentPost) -> int:
-            if post.id not in link_cache:
-                link_cache[post.id] = self._links(post.text)
-            return link_cache[post.id]
+            found = link_cache.get(post.id)
+            if found is None:
+                found = link_cache[post.id] = self._links(post.text)
+            return found
 
         out = []
         for item in items:

@@ -20,6 +20,7 @@ import numpy as np
 from veracity.config import Settings
 from veracity.detect.aigc.text.features import style_vector, words
 from veracity.detect.aigc.text.model import DENSE_SCALE, TIE_BREAK, AiTextModel
+from veracity.detect.aigc.text.tweet_features import tweet_vector
 from veracity.detect.base import DetectorResult, OnlineDetector, OutputSpec, OutputType
 from veracity.domain.entities import ContentIn
 
@@ -31,7 +32,7 @@ TOP_FEATURES = 5
 
 class AiTextDetector(OnlineDetector):
     name = "ai_text"
-    version = "1.0.0"
+    version = "2.0.0"
     description = "Probability that the text was written by a language model (learned detector)."
     inputs = ("text",)
     outputs = (
@@ -75,7 +76,7 @@ class AiTextDetector(OnlineDetector):
         evidence: dict[str, Any] = {
             "words": len(words(text)),
             "model_trained_at": self.model.card.get("trained_at", ""),
-            "top_features": self.model.contributions(dense_row, TOP_FEATURES),
+            "top_features": self.model.contributions(dense_row, len(text), TOP_FEATURES),
         }
         return DetectorResult({"probability": probability, "scored": True}, evidence)
 
@@ -95,21 +96,24 @@ class AiTextDetector(OnlineDetector):
         return [r for r in results if r is not None]
 
     def reference(self, item: ContentIn) -> DetectorResult:
-        """The same score term by term: n-grams hashed one by one, the dot product summed in
-        Python, the isotonic map interpolated by hand."""
+        """The same score term by term: n-grams hashed one by one, the linear stage summed in
+        Python, the booster asked about this one row, the isotonic map interpolated by hand."""
         text = self._text(item)
         gated = self._gate(text)
         if gated is not None:
             return gated
         model = self.model
         assert model is not None
-        raw = model.intercept
+        linear = model.stage_for(len(text))
+        score = linear.intercept
         for index, value in model.spec.reference(text).items():
-            raw += value * float(model.coef_hashed[index])
+            score += value * float(linear.coef_hashed[index])
         dense = style_vector(text, model.zipf)
         for j, value in enumerate(dense):
-            scaled = (value - float(model.mean[j])) / float(model.scale[j]) * DENSE_SCALE
-            raw += scaled * float(model.coef_dense[j])
+            scaled = (value - float(linear.mean[j])) / float(linear.scale[j]) * DENSE_SCALE
+            score += scaled * float(linear.coef_dense[j])
+        row = np.array([[*dense, *tweet_vector(text), score]], dtype=np.float64)
+        raw = float(model.booster_scores(row)[0])
         xs, ys = model.iso_x.tolist(), model.iso_y.tolist()
         if raw <= xs[0]:
             iso = ys[0]

@@ -20,7 +20,14 @@ import numpy as np
 from veracity.detect.aigc.text import metrics
 from veracity.detect.aigc.text.convert import LabeledText, read_fastdetectgpt, read_tweepfake
 from veracity.detect.aigc.text.features import HashSpec, frequency_table, words
-from veracity.detect.aigc.text.model import AiTextModel, Features, extract, fit
+from veracity.detect.aigc.text.model import (
+    OOF_FOLDS,
+    SHORT_CHARS,
+    AiTextModel,
+    Features,
+    extract,
+    fit,
+)
 
 FDG_DIR = Path("aitext/fast-detectgpt-sets")
 TWEEPFAKE_DIR = Path("aitext/tweepfake")
@@ -97,6 +104,7 @@ def fit_records(
         labels[train],
         feats.rows(calib),
         labels[calib],
+        groups=np.array([prefix_key(records[i].text) for i in train]),
         zipf=zipf,
         spec=spec,
         c=c,
@@ -128,13 +136,22 @@ def train(
     for r in records:
         name = f"{r.meta.get('source', 'jsonl')}:{r.meta.get('generator', '?')}:{r.label}"
         counts[name] = counts.get(name, 0) + 1
-    model.card = {
-        "description": description or "AI-text detector (char n-grams + stylometry, isotonic)",
+    model.card = model.card | {  # keeps what fit() recorded (linear_stages)
+        "description": description
+        or "AI-text detector (char n-grams + stylometry, linear stage stacked under LightGBM)",
+        "stages": {
+            "linear": "logistic regression over hashed char n-grams + scaled stylometry, "
+            f"one per length class where the data allow (under {SHORT_CHARS} characters is "
+            "short; see linear_stages)",
+            "booster": f"LightGBM over stylometry, tweet features and {OOF_FOLDS}-fold "
+            "out-of-fold linear scores",
+            "calibration": "isotonic on the held-out calibration split",
+        },
         "trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "training_records": len(records),
         "training_counts": counts,
         "c": c,
-        # the grouped 20 % split that fitted the isotonic map (not the regression); a sanity
+        # the grouped 20 % split that fitted the isotonic map (not the stages); a sanity
         # figure, not a benchmark: cross-generator and TweepFake figures come from `eval`
         "held_out_calibration_split": {k: round(v, 4) for k, v in held_out.items()},
         "python": platform.python_version(),

@@ -10,39 +10,19 @@ Each prints one JSON object on stdout; progress goes to stderr.
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated
 
 import typer
 
+from veracity.cli_common import DataDirOption
+from veracity.cli_common import data_dir as _data_dir
+from veracity.cli_common import emit as _emit
+from veracity.cli_common import fail as _fail
+from veracity.cli_common import info as _info
 from veracity.config import get_settings
 
 # models, training and converters import numpy/scikit-learn: they load inside the commands
-
-
-def _emit(obj: Any) -> None:
-    sys.stdout.write(json.dumps(obj, default=str) + "\n")
-    sys.stdout.flush()
-
-
-def _info(message: str) -> None:
-    typer.echo(message, err=True)
-
-
-def _fail(message: str) -> NoReturn:
-    _info(f"error: {message}")
-    raise typer.Exit(2)
-
-
-def _data_dir(value: Path | None) -> Path:
-    return value if value is not None else Path(get_settings().data_dir)
-
-
-DataDirOption = Annotated[
-    Path | None, typer.Option("--data-dir", help="Shared data folder; default Settings.data_dir.")
-]
 
 
 def train_accounts(

@@ -8,40 +8,22 @@ on stdout; progress goes to stderr.
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
+from veracity.cli_common import DataDirOption
+from veracity.cli_common import data_dir as _data_dir
+from veracity.cli_common import emit as _emit
+from veracity.cli_common import fail as _fail
+from veracity.cli_common import info as _info
 from veracity.config import get_settings
 from veracity.detect.aigc.text.convert import FORMATS, DatasetFormatError, convert, read_jsonl
 
 # training, model and detector import scikit-learn: they load inside the commands that use them
 
 
-def _emit(obj: Any) -> None:
-    sys.stdout.write(json.dumps(obj, default=str) + "\n")
-    sys.stdout.flush()
-
-
-def _info(message: str) -> None:
-    typer.echo(message, err=True)
-
-
-def _fail(message: str) -> None:
-    _info(f"error: {message}")
-    raise typer.Exit(2)
-
-
-def _data_dir(value: Path | None) -> Path:
-    return value if value is not None else Path(get_settings().data_dir)
-
-
-DataDirOption = Annotated[
-    Path | None, typer.Option("--data-dir", help="Shared data folder; default Settings.data_dir.")
-]
 ModelOption = Annotated[
     Path | None,
     typer.Option("--model", help="Model file; default Settings.aitext_model_path."),

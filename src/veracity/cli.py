@@ -41,6 +41,14 @@ def _register_plugins() -> None:
     from veracity.detect.coordination.cli import register as register_coordination
 
     register_coordination(jobs_app)
+    from veracity.compliance.transparency_cli import register as register_dsa
+
+    register_dsa(app)
+    from veracity.access.cli import register as register_access
+    from veracity.audit.cli import register as register_audit
+
+    register_access(app)
+    register_audit(app)
 
 
 jobs_app = typer.Typer(help="Batch jobs over the stored event log.", no_args_is_help=True)
@@ -399,9 +407,27 @@ def train_claims_command(
         "logistic"
     ),
     shortlist: Annotated[int, typer.Option(min=1, help="Candidates per retriever.")] = 5,
+    cascade: Annotated[
+        bool,
+        typer.Option(
+            help="Two stages (WordLlama for every post, MiniLM + WordLlama for the posts it is "
+            "unsure of; needs the claims-minilm extra); the band is chosen on the holdout. "
+            "Ignores --embedder, --second-embedder, --ranker and --shortlist."
+        ),
+    ] = False,
+    background: Annotated[
+        list[Path] | None,
+        typer.Option(
+            help="Ordinary posts that repeat no claim (CSV/TSV with a text column, JSONL with "
+            '"text", or one per line), used as negatives. Repeatable. Default: TweepFake train '
+            "tweets under the data dir when present."
+        ),
+    ] = None,
+    no_background: Annotated[bool, typer.Option(help="Train on CLEF queries only.")] = False,
+    background_limit: Annotated[int, typer.Option(min=0, help="Most background posts.")] = 3000,
 ) -> None:
     """Fit the claim-matching fusion model (default: CLEF 2022 2A train, calibrated on dev)."""
-    from veracity.detect.misinfo.matching.training import train_claims
+    from veracity.detect.misinfo.matching.training import train_cascade, train_claims
 
     settings = _settings()
     raw = "raw/CT2022-Task2A-EN-"
@@ -410,10 +436,21 @@ def train_claims_command(
     qrels = qrels or [_clef(settings, raw + "Train_QRELs.tsv")]
     if holdout_qrels is None:
         holdout_qrels = [_clef(settings, raw + "Dev_QRELs.tsv")]
-    for path in [vclaims, *queries, *qrels, *holdout_qrels]:
+    if background is None:
+        tweets = settings.data_dir / "aitext" / "tweepfake" / "train.csv"
+        background = [tweets] if tweets.is_file() else []
+    if no_background:
+        background = []
+    for path in [vclaims, *queries, *qrels, *holdout_qrels, *background]:
         if not path.is_file():
             raise typer.BadParameter(f"{path}: no such file (set VERACITY_DATA_DIR?)")
     out.parent.mkdir(parents=True, exist_ok=True)
+    extra: dict[str, Any] = {"background": background, "background_limit": background_limit}
+    if cascade:
+        if not holdout_qrels:
+            raise typer.BadParameter("--cascade needs --holdout-qrels to choose its band")
+        emit(train_cascade(vclaims, queries, qrels, holdout_qrels, out, **extra))
+        return
     emit(
         train_claims(
             vclaims,
@@ -425,6 +462,7 @@ def train_claims_command(
             second_embedder=second_embedder,
             ranker=ranker,
             shortlist=shortlist,
+            **extra,
         )
     )
 

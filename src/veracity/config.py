@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -86,8 +87,16 @@ class Settings(BaseSettings):
     outbox_lease_s: float = 30.0
     outbox_concurrency: int = 16
 
-    # API authentication for machine clients (issue 6 adds users and roles).
+    # API authentication: configured tokens act as role admin; users, their roles and their own
+    # API tokens are managed with `veracity users|tokens` (docs/roles.md).
     api_token: str | None = None
+    # Web sessions end after this much inactivity, and in any case this long after sign-in.
+    session_idle_minutes: float = Field(default=30.0, gt=0)
+    session_absolute_hours: float = Field(default=12.0, gt=0)
+    # Send the session cookie over HTTPS only (set it when serving behind TLS).
+    session_cookie_secure: bool = False
+    # scrypt cost for new password hashes (a power of two; stored hashes keep their own).
+    password_scrypt_n: int = Field(default=2**15, ge=2**10, le=2**20)
 
 
 @lru_cache(maxsize=1)

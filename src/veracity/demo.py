@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from veracity.access.demo_users import DemoUsers, create_demo_users
+from veracity.access.passwords import ScryptParams
 from veracity.config import Settings
 from veracity.detect.misinfo.factchecks.importers import import_fact_checks
 from veracity.enforce.delivery import OutboxWorker, WebhookDelivery
@@ -33,6 +35,7 @@ class DemoSetup:
     db: Database
     runtime: Runtime
     summary: dict[str, Any] = field(default_factory=dict)
+    users: DemoUsers | None = None
 
 
 def prepare_demo(
@@ -57,6 +60,7 @@ def prepare_demo(
     log("banks: " + ", ".join(f"{r.kind} {r.accepted}" for r in banks))
     fact_checks = import_fact_checks(db, sim_dir / "claims.jsonl", "jsonl")
     log(f"fact-checks: {fact_checks.accepted}")
+    users = create_demo_users(db, ScryptParams(n=settings.password_scrypt_n))
     runtime = build_runtime(db, settings)
     counts: dict[str, Any] = {}
     for kind in KINDS:
@@ -77,10 +81,12 @@ def prepare_demo(
         "simulated": sim_summary.files,
         "banks": {r.kind: r.accepted for r in banks},
         "fact_checks": fact_checks.accepted,
+        # A throw-away local database: its demo password is part of what the demo shows.
+        "demo_users": {"usernames": users.usernames, "password": users.password},
         "ingested": counts,
         "setup_seconds": round(time.perf_counter() - started, 2),
     }
-    return DemoSetup(settings=settings, db=db, runtime=runtime, summary=summary)
+    return DemoSetup(settings=settings, db=db, runtime=runtime, summary=summary, users=users)
 
 
 def serve_demo(setup: DemoSetup, host: str, port: int, log: Callable[[str], None] = print) -> None:
@@ -103,6 +109,13 @@ def serve_demo(setup: DemoSetup, host: str, port: int, log: Callable[[str], None
     log(f"webhooks are delivered to a local receiver at {receiver.url}")
     log(f"API token: {token}")
     print(f"Open http://{host}:{port}/ui/login?token={token}", flush=True)
+    if setup.users is not None:
+        print(
+            f"or sign in at http://{host}:{port}/ui/login as one of "
+            f"{', '.join(setup.users.usernames)} (one role each) with the demo password "
+            f"{setup.users.password}",
+            flush=True,
+        )
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning")
     finally:

@@ -93,6 +93,21 @@ class StatementOfReasons(BaseModel):
     decision_ground: str = GROUND_INCOMPATIBLE
     incompatible_content_ground: str | None = None
     incompatible_content_explanation: str | None = None
+    incompatible_content_illegal: bool | None = None
+    illegal_content_legal_ground: str | None = Field(
+        default=None, description="Art. 17(3)(d): the law relied on (ground ILLEGAL_CONTENT)."
+    )
+    illegal_content_explanation: str | None = None
+    decision_ground_reference_url: str | None = None
+    source_identity: str | None = Field(
+        default=None, description="The notifier, only where strictly necessary; never a person."
+    )
+    content_type: list[str] | None = Field(
+        default=None, description="CONTENT_TYPE_* of the item; None: derived at export."
+    )
+    content_date: date | None = Field(
+        default=None, description="When the platform began hosting the item; None: looked up."
+    )
     category: str
     category_specification: list[str] = Field(default_factory=list)
     redress: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_REDRESS))
@@ -101,37 +116,11 @@ class StatementOfReasons(BaseModel):
     def transparency_db_fields(
         self, content_type: Sequence[str] = ("CONTENT_TYPE_TEXT",)
     ) -> dict[str, Any]:
-        """The Transparency Database submission body for this statement (spec 2.3 names)."""
-        r = self.restriction
-        body: dict[str, Any] = {
-            "decision_ground": self.decision_ground,
-            "content_type": list(content_type),
-            "category": self.category,
-            "decision_facts": self.decision_facts,
-            "source_type": self.source_type,
-            "automated_detection": "Yes" if self.automated_detection else "No",
-            "automated_decision": self.automated_decision,
-            "puid": self.puid,
-            "application_date": r.start_date.isoformat(),
-            "content_date": r.start_date.isoformat(),
-        }
-        if r.decision_visibility:
-            body["decision_visibility"] = list(r.decision_visibility)
-        if r.decision_visibility_other:
-            body["decision_visibility_other"] = r.decision_visibility_other
-        if r.decision_account:
-            body["decision_account"] = r.decision_account
-            body["end_date_account_restriction"] = r.end_date.isoformat() if r.end_date else None
-        elif r.decision_visibility:
-            body["end_date_visibility_restriction"] = r.end_date.isoformat() if r.end_date else None
-        if r.territorial_scope:
-            body["territorial_scope"] = list(r.territorial_scope)
-        if self.decision_ground == GROUND_INCOMPATIBLE:
-            body["incompatible_content_ground"] = self.incompatible_content_ground
-            body["incompatible_content_explanation"] = self.incompatible_content_explanation
-        if self.category_specification:
-            body["category_specification"] = list(self.category_specification)
-        return body
+        """The Transparency Database submission body for this statement (spec 2.3 names);
+        ``transparency_export.api_body`` builds it, with facts read from the item's row."""
+        from veracity.compliance.transparency_export import ItemFacts, api_body
+
+        return api_body(self, ItemFacts(content_type=tuple(content_type)))
 
 
 def statement_puid(decision_id: str, subject_id: str) -> str:

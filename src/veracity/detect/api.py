@@ -1,5 +1,5 @@
 """HTTP API for the matching banks: list banks, page through entries, add entries in batches,
-disable an entry. Every endpoint needs an API token.
+disable an entry. Every endpoint needs the policy_admin role (or admin).
 
 Bank names are ``text``, ``domains:<list>``, ``phrases:<category>`` or ``pdq:<name>``. Values
 are checked against what the bank's detector can use (a host name for ``domains:``, at least one
@@ -19,6 +19,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
+from veracity.access.roles import BANKS
 from veracity.detect import banks as bank_store
 from veracity.detect.banks import (
     DOMAINS_PREFIX,
@@ -33,14 +34,14 @@ from veracity.detect.phrase_match import phrase_key
 from veracity.detect.textnorm import normalise_for_match
 from veracity.domain.limits import MAX_TEXT_CHARS, Identifier, Metadata
 from veracity.store.db import Database
-from veracity.web.auth import require_token
+from veracity.web.auth import require_roles
 
 MAX_ENTRIES_PER_REQUEST = 1000
 MAX_PAGE = 1000
 MAX_LABEL_CHARS = 128
 PDQ_HEX_RE = re.compile(r"^[0-9a-f]{64}$")
 
-router = APIRouter(prefix="/v1/banks", tags=["banks"], dependencies=[Depends(require_token)])
+router = APIRouter(prefix="/v1/banks", tags=["banks"], dependencies=[Depends(require_roles(BANKS))])
 
 BankName = Annotated[
     str,

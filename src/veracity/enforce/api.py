@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
+from veracity.access.roles import ENFORCEMENT, OUTBOX_OPS
 from veracity.enforce.outbox import (
     OutboxMessage,
     dead_ids_among,
@@ -18,9 +19,12 @@ from veracity.enforce.outbox import (
     stats,
 )
 from veracity.store.db import Database
-from veracity.web.auth import require_token
+from veracity.web.auth import require_roles
 
-router = APIRouter(prefix="/v1", dependencies=[Depends(require_token)], tags=["enforcement"])
+router = APIRouter(prefix="/v1", tags=["enforcement"])
+# The pull API is for the platform's machines; dead letters and stats for operators.
+PULL = [Depends(require_roles(ENFORCEMENT))]
+OPS = [Depends(require_roles(OUTBOX_OPS))]
 
 MAX_PAGE = 1000
 
@@ -83,7 +87,7 @@ def _db(request: Request) -> Database:
     return db
 
 
-@router.get("/actions", response_model=ActionsPage)
+@router.get("/actions", response_model=ActionsPage, dependencies=PULL)
 def pull_actions(
     request: Request,
     after: int = Query(0, ge=0, description="Return messages with an id above this one."),
@@ -96,7 +100,7 @@ def pull_actions(
     return ActionsPage(items=[MessageOut.of(m) for m in messages], next_after=next_after)
 
 
-@router.get("/outbox/dead", response_model=DeadLetterPage)
+@router.get("/outbox/dead", response_model=DeadLetterPage, dependencies=OPS)
 def dead_letters(
     request: Request,
     after: int = Query(0, ge=0),
@@ -116,7 +120,7 @@ def dead_letters(
     return DeadLetterPage(items=items, next_after=messages[-1].id if messages else after)
 
 
-@router.post("/outbox/dead/requeue", response_model=RequeueResult)
+@router.post("/outbox/dead/requeue", response_model=RequeueResult, dependencies=OPS)
 def requeue_dead_letters(request: Request, body: RequeueRequest) -> RequeueResult:
     """Retry dead letters (e.g. after fixing the receiver). Naming an id that is not a dead
     letter fails the whole request with 404 and changes nothing."""
@@ -135,7 +139,7 @@ def requeue_dead_letters(request: Request, body: RequeueRequest) -> RequeueResul
     return RequeueResult(requeued=requeued)
 
 
-@router.get("/outbox/stats")
+@router.get("/outbox/stats", dependencies=OPS)
 def outbox_stats(request: Request) -> dict[str, Any]:
     """Counts by status and the age of the oldest undelivered message."""
     with _db(request).transaction() as session:

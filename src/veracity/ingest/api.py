@@ -11,14 +11,15 @@ from typing import Annotated, TypeVar
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from veracity.access.roles import INGEST
 from veracity.domain.entities import AccountIn, ContentIn
 from veracity.domain.events import EventIn, ReportIn
 from veracity.domain.limits import MAX_BATCH_ITEMS
 from veracity.ingest.results import BatchResult
 from veracity.ingest.service import IngestService
-from veracity.web.auth import require_token
+from veracity.web.auth import require_roles
 
-router = APIRouter(prefix="/v1", tags=["ingest"], dependencies=[Depends(require_token)])
+router = APIRouter(prefix="/v1", tags=["ingest"], dependencies=[Depends(require_roles(INGEST))])
 
 M = TypeVar("M", bound=BaseModel)
 

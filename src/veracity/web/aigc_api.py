@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
+from veracity.access.roles import METRICS_READ
 from veracity.detect.aigc.coverage import (
     DEFAULT_DETECTION_THRESHOLD,
     LabelCoverage,
@@ -14,9 +15,11 @@ from veracity.detect.aigc.coverage import (
     label_coverage,
 )
 from veracity.store.db import Database
-from veracity.web.auth import require_token
+from veracity.web.auth import require_roles
 
-router = APIRouter(prefix="/v1/aigc", tags=["aigc"], dependencies=[Depends(require_token)])
+router = APIRouter(
+    prefix="/v1/aigc", tags=["aigc"], dependencies=[Depends(require_roles(METRICS_READ))]
+)
 
 
 @router.get(

@@ -15,6 +15,7 @@ from veracity.config import Settings, get_settings
 from veracity.runtime import Runtime, build_runtime
 from veracity.store.db import Database
 from veracity.web.errors import BodySizeLimit, validation_error_handler
+from veracity.web.pages import PageDenied, page_denied_handler
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -25,7 +26,8 @@ def create_app(
     runtime: Runtime | None = None,
     api_tokens: list[str] | None = None,
 ) -> FastAPI:
-    """Build the app. Without configured tokens a random one is made (read it from app.state)."""
+    """Build the app. Configured tokens act as role admin; without any, a random one is made
+    (read it from app.state). Users and their own tokens live in the database."""
     settings = settings or get_settings()
     db = db or Database(settings.database_url)
     runtime = runtime or build_runtime(db, settings)
@@ -36,7 +38,10 @@ def create_app(
     app = FastAPI(
         title="Veracity",
         version=__version__,
-        description="Integrity & Authenticity platform API. Every /v1 route needs a bearer token.",
+        description=(
+            "Integrity & Authenticity platform API. Every /v1 route needs a bearer token whose "
+            "roles the route permits (docs/roles.md)."
+        ),
     )
     app.state.settings = settings
     app.state.db = db
@@ -45,8 +50,11 @@ def create_app(
     app.state.on_banks_changed = lambda _bank: runtime.reload_detectors()
     app.state.api_tokens = tokens
     app.add_exception_handler(RequestValidationError, validation_error_handler)
+    app.add_exception_handler(PageDenied, page_denied_handler)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
 
+    from veracity.access.api import router as access_router
+    from veracity.audit.api import router as audit_router
     from veracity.detect.api import router as banks_router
     from veracity.detect.coordination.api import router as campaigns_router
     from veracity.detect.misinfo.factchecks.api import router as factchecks_router
@@ -56,6 +64,7 @@ def create_app(
     from veracity.web.aigc_api import router as aigc_router
     from veracity.web.campaigns_ui import router as campaigns_ui_router
     from veracity.web.decisions_api import router as decisions_router
+    from veracity.web.login_ui import router as login_router
     from veracity.web.ui import router as ui_router
 
     app.include_router(ingest_router)
@@ -66,6 +75,9 @@ def create_app(
     app.include_router(media_banks_router)
     app.include_router(aigc_router)
     app.include_router(campaigns_router)
+    app.include_router(audit_router)
+    app.include_router(access_router)
+    app.include_router(login_router)
     app.include_router(ui_router)
     app.include_router(campaigns_ui_router)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")

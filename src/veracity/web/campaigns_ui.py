@@ -7,10 +7,12 @@ import secrets
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
+from veracity.access.principal import Principal
+from veracity.access.roles import CAMPAIGNS_DECIDE, CAMPAIGNS_READ, allows
 from veracity.compliance.statements import list_statements
 from veracity.detect.coordination.decide import (
     CampaignAction,
@@ -20,30 +22,25 @@ from veracity.detect.coordination.decide import (
     campaign_decisions,
     decide_campaign,
 )
+from veracity.detect.coordination.decision_audit import decided_by, record_campaign_decision
 from veracity.detect.coordination.investigate import campaign_list, campaign_view
 from veracity.store.db import utcnow
-from veracity.web.auth import presented_token, token_is_valid
 from veracity.web.campaign_svg import network_svg, timeline_svg
-from veracity.web.csrf import csrf_ok, csrf_token
-from veracity.web.ui import templates
+from veracity.web.pages import PageAccess, form_csrf, form_csrf_ok, form_rejected, templates
 
 router = APIRouter(include_in_schema=False)
 PAGE = 50
-
-
-def _token(request: Request) -> str | None:
-    token = presented_token(request)
-    return token if token_is_valid(token, request.app.state.api_tokens) else None
+Reader = Annotated[Principal, Depends(PageAccess(CAMPAIGNS_READ))]
+Decider = Annotated[Principal, Depends(PageAccess(CAMPAIGNS_DECIDE))]
 
 
 @router.get("/ui/campaigns", response_class=HTMLResponse)
 def campaigns_page(
     request: Request,
+    _access: Reader,
     kind: Annotated[str | None, Query(max_length=32)] = None,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> Response:
-    if _token(request) is None:
-        return RedirectResponse("/ui/login", status_code=303)
     with request.app.state.db.transaction() as session:
         rows = campaign_list(session, kind or None, PAGE, offset)
     return templates.TemplateResponse(
@@ -59,7 +56,7 @@ def campaigns_page(
 
 def _render_campaign(
     request: Request,
-    token: str,
+    principal: Principal,
     campaign_id: str,
     *,
     error: str | None = None,
@@ -87,7 +84,8 @@ def _render_campaign(
             "history": history,
             "statements": statements,
             "actions": list(CampaignAction),
-            "csrf": csrf_token(token),
+            "csrf": form_csrf(principal),
+            "can_decide": allows(principal.roles, CAMPAIGNS_DECIDE),
             "idempotency_key": secrets.token_hex(16),
             "error": error,
             "decided": decided,
@@ -99,18 +97,17 @@ def _render_campaign(
 @router.get("/ui/campaigns/{campaign_id}", response_class=HTMLResponse)
 def campaign_page(
     request: Request,
+    access: Reader,
     campaign_id: str,
     decided: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Response:
-    token = _token(request)
-    if token is None:
-        return RedirectResponse("/ui/login", status_code=303)
-    return _render_campaign(request, token, campaign_id, decided=decided)
+    return _render_campaign(request, access, campaign_id, decided=decided)
 
 
 @router.post("/ui/campaigns/{campaign_id}/decision", response_class=HTMLResponse)
 def campaign_decision_form(
     request: Request,
+    access: Decider,
     campaign_id: str,
     action: Annotated[str, Form(max_length=32)],
     ground: Annotated[str, Form(max_length=500)],
@@ -119,13 +116,8 @@ def campaign_decision_form(
     note: Annotated[str, Form(max_length=2000)] = "",
     duration_days: Annotated[str, Form(max_length=8)] = "",
 ) -> Response:
-    token = _token(request)
-    if token is None:
-        return RedirectResponse("/ui/login", status_code=303)
-    if not csrf_ok(token, csrf):
-        return templates.TemplateResponse(
-            request, "not_found.html", {"what": "valid form token (reload the page)"}, 403
-        )
+    if not form_csrf_ok(access, csrf):
+        return form_rejected(request)
     try:
         body = CampaignDecisionIn.model_validate(
             {
@@ -138,15 +130,17 @@ def campaign_decision_form(
         )
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        return _render_campaign(request, token, campaign_id, error=problems, status_code=422)
+        return _render_campaign(request, access, campaign_id, error=problems, status_code=422)
     try:
         with request.app.state.db.transaction() as session:
+            body = decided_by(body, access)
             result = decide_campaign(session, campaign_id, body, utcnow())
+            record_campaign_decision(session, access, body, result)
     except CampaignNotFound:
         return templates.TemplateResponse(
             request, "not_found.html", {"what": f"campaign {campaign_id}"}, status_code=404
         )
     except IdempotencyConflict as exc:
-        return _render_campaign(request, token, campaign_id, error=str(exc), status_code=409)
+        return _render_campaign(request, access, campaign_id, error=str(exc), status_code=409)
     target = f"/ui/campaigns/{quote(campaign_id, safe='')}?decided={result.id}"
     return RedirectResponse(target, status_code=303)

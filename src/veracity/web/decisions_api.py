@@ -6,12 +6,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
+from veracity.access.roles import DECISIONS_READ
 from veracity.domain.decisions import Decision
 from veracity.store import queries
 from veracity.store.db import Database
-from veracity.web.auth import require_token
+from veracity.web.auth import require_roles
 
-router = APIRouter(prefix="/v1", tags=["decisions"], dependencies=[Depends(require_token)])
+router = APIRouter(
+    prefix="/v1", tags=["decisions"], dependencies=[Depends(require_roles(DECISIONS_READ))]
+)
 
 
 def _db(request: Request) -> Database:

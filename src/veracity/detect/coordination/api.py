@@ -8,6 +8,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from pydantic import BaseModel
 
+from veracity.access.principal import Principal
+from veracity.access.roles import (
+    CAMPAIGNS_DECIDE,
+    CAMPAIGNS_READ,
+    ENGAGEMENT_READ,
+    STATEMENTS_READ,
+)
 from veracity.compliance.statements import StatementOfReasons, list_statements
 from veracity.detect.coordination.decide import (
     CampaignDecisionIn,
@@ -15,11 +22,14 @@ from veracity.detect.coordination.decide import (
     IdempotencyConflict,
     decide_campaign,
 )
+from veracity.detect.coordination.decision_audit import decided_by, record_campaign_decision
 from veracity.detect.coordination.store import content_engagement, get_campaign, list_campaigns
 from veracity.store.db import Database, utcnow
-from veracity.web.auth import require_token
+from veracity.web.auth import require_roles
 
-router = APIRouter(prefix="/v1", tags=["campaigns"], dependencies=[Depends(require_token)])
+router = APIRouter(prefix="/v1", tags=["campaigns"])
+READ = [Depends(require_roles(CAMPAIGNS_READ))]
+Decider = Annotated[Principal, Depends(require_roles(CAMPAIGNS_DECIDE))]
 
 
 class CampaignSummary(BaseModel):
@@ -91,7 +101,7 @@ def _db(request: Request) -> Database:
     return db
 
 
-@router.get("/campaigns", summary="Coordinated campaigns, highest score first")
+@router.get("/campaigns", summary="Coordinated campaigns, highest score first", dependencies=READ)
 def campaigns_index(
     request: Request,
     kind: Annotated[
@@ -105,7 +115,11 @@ def campaigns_index(
     return CampaignList(campaigns=[CampaignSummary(**r) for r in rows])
 
 
-@router.get("/campaigns/{campaign_id}", summary="One campaign: members, evidence, discounts")
+@router.get(
+    "/campaigns/{campaign_id}",
+    summary="One campaign: members, evidence, discounts",
+    dependencies=READ,
+)
 def campaign_detail(
     request: Request, campaign_id: Annotated[str, Path(max_length=64)]
 ) -> CampaignDetail:
@@ -119,6 +133,7 @@ def campaign_detail(
 @router.get(
     "/content/{content_id}/engagement",
     summary="Raw like/share counts and the counts without lockstep (fake) engagement",
+    dependencies=[Depends(require_roles(ENGAGEMENT_READ))],
 )
 def engagement(
     request: Request, content_id: Annotated[str, Path(max_length=128)]
@@ -142,10 +157,13 @@ def campaign_decision(
     response: Response,
     campaign_id: Annotated[str, Path(max_length=64)],
     body: CampaignDecisionIn,
+    who: Decider,
 ) -> CampaignDecisionOut:
+    body = decided_by(body, who)
     try:
         with _db(request).transaction() as session:
             result = decide_campaign(session, campaign_id, body, utcnow())
+            record_campaign_decision(session, who, body, result)
     except CampaignNotFound:
         raise HTTPException(status_code=404, detail="no such campaign") from None
     except IdempotencyConflict as exc:
@@ -158,6 +176,7 @@ def campaign_decision(
 @router.get(
     "/campaigns/{campaign_id}/statements",
     summary="Statements of reasons (DSA Art. 17) issued for a campaign's members",
+    dependencies=[Depends(require_roles(STATEMENTS_READ))],
 )
 def campaign_statements(
     request: Request,

@@ -12,6 +12,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
+from veracity.access.principal import Principal
+from veracity.access.roles import FACTCHECKS_READ, FACTCHECKS_WRITE
+from veracity.audit.actors import record_by
 from veracity.detect.misinfo.factchecks.model import FactCheckIn, FactCheckStatus
 from veracity.detect.misinfo.factchecks.ratings import Rating
 from veracity.detect.misinfo.factchecks.store import (
@@ -22,15 +25,18 @@ from veracity.detect.misinfo.factchecks.store import (
 )
 from veracity.detect.misinfo.factchecks.verdicts import (
     ClaimDetectorMissingError,
+    RelabelReport,
     record_verdict,
     retract_verdict,
 )
 from veracity.domain.limits import MAX_BATCH_ITEMS
 from veracity.runtime import Runtime
 from veracity.store.db import Database
-from veracity.web.auth import require_token
+from veracity.web.auth import require_roles
 
-router = APIRouter(prefix="/v1", tags=["fact-checks"], dependencies=[Depends(require_token)])
+router = APIRouter(prefix="/v1", tags=["fact-checks"])
+READ = [Depends(require_roles(FACTCHECKS_READ))]
+Writer = Annotated[Principal, Depends(require_roles(FACTCHECKS_WRITE))]
 
 
 def _db(request: Request) -> Database:
@@ -61,19 +67,45 @@ def _unavailable(exc: ClaimDetectorMissingError) -> HTTPException:
     return HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail=str(exc))
 
 
+def _audit(db: Database, who: Principal, action: str, report: RelabelReport) -> None:
+    """Verdicts are decisions made by people: audit what changed (ids, ratings, counts)."""
+    changed = [o.to_json() for o in report.fact_checks if o.changed]
+    if not changed:
+        return
+    subject = f"fact_check:{changed[0]['id']}" if len(changed) == 1 else None
+    with db.transaction() as session:
+        record_by(
+            session,
+            who,
+            action,
+            subject,
+            {
+                "fact_checks": changed[:100],
+                "count": len(changed),
+                "redecided": len(report.decisions),
+            },
+        )
+
+
 @router.post(
     "/fact-checks", summary="Submit fact-checks; stored posts they concern are re-labelled"
 )
-def post_fact_checks(batch: FactCheckBatch, db: Db, runtime: RuntimeDep) -> dict[str, Any]:
+def post_fact_checks(
+    batch: FactCheckBatch, db: Db, runtime: RuntimeDep, who: Writer
+) -> dict[str, Any]:
     try:
-        return record_verdict(db, runtime, batch.items).to_json()
+        report = record_verdict(db, runtime, batch.items)
     except VersionConflictError as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, detail=str(exc)) from None
     except ClaimDetectorMissingError as exc:
         raise _unavailable(exc) from None
+    _audit(db, who, "factcheck.submit", report)
+    return report.to_json()
 
 
-@router.get("/fact-checks", summary="List fact-checks, optionally by rating and status")
+@router.get(
+    "/fact-checks", summary="List fact-checks, optionally by rating and status", dependencies=READ
+)
 def get_fact_checks(
     db: Db,
     rating: Rating | None = None,
@@ -91,7 +123,7 @@ def get_fact_checks(
     }
 
 
-@router.get("/fact-checks/{fc_id}", summary="One fact-check")
+@router.get("/fact-checks/{fc_id}", summary="One fact-check", dependencies=READ)
 def get_one_fact_check(fc_id: str, db: Db) -> dict[str, Any]:
     with db.transaction() as session:
         found = get_fact_check(session, fc_id)
@@ -105,7 +137,7 @@ def get_one_fact_check(fc_id: str, db: Db) -> dict[str, Any]:
     summary="Retract a fact-check; its labels are taken down from stored posts",
 )
 def retract(
-    fc_id: str, db: Db, runtime: RuntimeDep, body: Retraction | None = None
+    fc_id: str, db: Db, runtime: RuntimeDep, who: Writer, body: Retraction | None = None
 ) -> dict[str, Any]:
     try:
         report = retract_verdict(db, runtime, fc_id, reason=body.reason if body else None)
@@ -113,4 +145,5 @@ def retract(
         raise _unavailable(exc) from None
     if report is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no fact-check {fc_id!r}")
+    _audit(db, who, "factcheck.retract", report)
     return report.to_json()

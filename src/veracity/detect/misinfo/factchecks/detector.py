@@ -74,20 +74,20 @@ def default_backend(multilingual: bool = False, model_path: Path | None = None) 
     """The real matcher. The cross-lingual e5 path is off unless asked for: it embeds at about
     75 posts/s on 2 cores, forty times slower than the default path (benchmarks/RESULTS.md).
 
-    ``model_path`` is a fusion model from ``veracity train claims`` (no trained model ships:
+    ``model_path`` is a fusion model or a cascade from ``veracity train claims`` (none ships:
     the CheckThat! data is research-only); without it the hand-set fusion scores.
     """
-    from veracity.detect.misinfo.matching import ClaimMatcher, ClaimRecord, MatcherConfig
-    from veracity.detect.misinfo.matching.fusion import FusionModel
+    from veracity.detect.misinfo.matching import ClaimRecord, MatcherConfig
+    from veracity.detect.misinfo.matching.cascade import build_matcher, load_any_model
 
     model = None
     if model_path is not None:
         if not Path(model_path).is_file():
             raise ValueError(f"claim-matching model {model_path}: no such file")
-        model = FusionModel.load(model_path)
+        model = load_any_model(model_path)
     config = MatcherConfig(multilingual=multilingual)
     return MatcherBackend(
-        record=ClaimRecord, build=functools.partial(ClaimMatcher.build, model=model, config=config)
+        record=ClaimRecord, build=functools.partial(build_matcher, model=model, config=config)
     )
 
 

@@ -6,9 +6,16 @@ Public API (stable; the fact-check store codes against it)::
     matcher.add(records); matcher.remove(ids); len(matcher)
     matcher.search(texts, k=5) -> list[list[ClaimHit]]   # ClaimHit(claim_id, probability, scores)
     load_model(path) / FusionModel.save(path); load_default_model()
+    build_matcher(records, load_any_model(path))   # a fusion model or a two-stage cascade
     MatchThresholds.from_settings(settings).level(probability) -> "confirmed" | "suggested" | None
 """
 
+from veracity.detect.misinfo.matching.cascade import (
+    CascadeMatcher,
+    CascadeModel,
+    build_matcher,
+    load_any_model,
+)
 from veracity.detect.misinfo.matching.fusion import FusionModel, ModelFileError
 from veracity.detect.misinfo.matching.matcher import ClaimMatcher, MatcherConfig, load_default_model
 from veracity.detect.misinfo.matching.records import ClaimHit, ClaimInputError, ClaimRecord
@@ -17,6 +24,8 @@ from veracity.detect.misinfo.matching.thresholds import MatchThresholds
 load_model = FusionModel.load
 
 __all__ = [
+    "CascadeMatcher",
+    "CascadeModel",
     "ClaimHit",
     "ClaimInputError",
     "ClaimMatcher",
@@ -25,6 +34,8 @@ __all__ = [
     "MatchThresholds",
     "MatcherConfig",
     "ModelFileError",
+    "build_matcher",
+    "load_any_model",
     "load_default_model",
     "load_model",
 ]

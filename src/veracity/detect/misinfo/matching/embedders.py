@@ -31,7 +31,8 @@ class Embedder(Protocol):
 
 
 def _normalise(vectors: Any) -> np.ndarray:
-    arr = np.ascontiguousarray(np.asarray(vectors, dtype=np.float32))
+    # WordLlama returns NaN rows for texts without a known token (it divides by a zero norm)
+    arr = np.ascontiguousarray(np.nan_to_num(np.asarray(vectors, dtype=np.float32), nan=0.0))
     if arr.ndim == 1:
         arr = arr[None, :]
     norms = np.linalg.norm(arr, axis=1, keepdims=True)
@@ -58,7 +59,8 @@ class WordLlamaEmbedder:
     def encode(self, texts: Sequence[str], *, query: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return _normalise(self._model.embed(list(texts), norm=True))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return _normalise(self._model.embed(list(texts), norm=True))
 
 
 class E5Embedder:
@@ -95,10 +97,17 @@ class MiniLMEmbedder:
         except ImportError as exc:  # pragma: no cover - depends on the environment
             raise EmbedderUnavailable("pip install veracity[claims-minilm]") from exc
         self._model = SentenceTransformer(str(packaged.get_model_path()), device="cpu")
+        self._threads = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
 
     def encode(self, texts: Sequence[str], *, query: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        import torch
+
+        # faiss pins OpenMP to one thread for its small searches (ann.py); the transformer
+        # needs every core the process may use, so it asks for them back on each call.
+        if torch.get_num_threads() != self._threads:
+            torch.set_num_threads(self._threads)
         return _normalise(self._model.encode(list(texts), batch_size=64, show_progress_bar=False))
 
 

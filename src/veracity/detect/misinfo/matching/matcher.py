@@ -237,6 +237,8 @@ class ClaimMatcher:
             d_rank = {int(s): r for r, s in enumerate(dense_slots[qi]) if s >= 0}
             s_rank, s_best, s_vec = second[qi] if second else ({}, 0.0, None)
             cands = list(dict.fromkeys([*bm_rank, *d_rank, *s_rank, *e5_hits.get(qi, {})]))
+            if not cands:  # e.g. only emoji: no known token and no usable embedding
+                continue
             cand_bm25 = self._bm25.score_slots(toks, np.asarray(cands, dtype=np.int64))
             cand_vecs = np.stack([self._dense_vector(s) for s in cands])
             sims = cand_vecs @ qvecs[qi]

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
+from veracity.access.roles import BANKS, MEDIA_MATCH
 from veracity.detect import banks as bank_store
 from veracity.detect.banks import PDQ_PREFIX
 from veracity.detect.misinfo.media.exchange import FORMATS, export_bank, import_bank
@@ -36,14 +37,15 @@ from veracity.detect.misinfo.media.pdq_hash import (
 )
 from veracity.domain.limits import Identifier, Metadata
 from veracity.store.db import Database
-from veracity.web.auth import require_token
+from veracity.web.auth import require_roles
 
 MAX_HASHES_PER_REQUEST = 1000
 MAX_IMPORT_BYTES = 64 * 1024 * 1024
 
-router = APIRouter(
-    prefix="/v1/media-banks", tags=["media banks"], dependencies=[Depends(require_token)]
-)
+router = APIRouter(prefix="/v1/media-banks", tags=["media banks"])
+# Managing banks is policy administration; looking hashes up is open to more roles.
+MANAGE = [Depends(require_roles(BANKS))]
+LOOKUP = [Depends(require_roles(MEDIA_MATCH))]
 
 BankName = Annotated[
     str, Path(min_length=1, max_length=64, description="PDQ bank name, without 'pdq:'")
@@ -126,7 +128,9 @@ def _changed(request: Request, bank: str) -> None:
         hook(bank)
 
 
-@router.get("", response_model=PdqBankList, summary="PDQ banks with their entry counts")
+@router.get(
+    "", response_model=PdqBankList, summary="PDQ banks with their entry counts", dependencies=MANAGE
+)
 def list_pdq_banks(request: Request) -> PdqBankList:
     with _db(request).transaction() as session:
         counts = bank_store.bank_counts(session)
@@ -139,7 +143,12 @@ def list_pdq_banks(request: Request) -> PdqBankList:
     )
 
 
-@router.post("/{name}/hashes", response_model=AddOut, summary="Add PDQ hashes (idempotent)")
+@router.post(
+    "/{name}/hashes",
+    response_model=AddOut,
+    summary="Add PDQ hashes (idempotent)",
+    dependencies=MANAGE,
+)
 def add_pdq_hashes(request: Request, name: BankName, body: HashesIn) -> AddOut:
     bank = _bank(name)
     records = [
@@ -164,6 +173,7 @@ def add_pdq_hashes(request: Request, name: BankName, body: HashesIn) -> AddOut:
     "/{name}/images",
     response_model=ImageOut,
     summary="Hash an uploaded image (request body) and bank it",
+    dependencies=MANAGE,
     openapi_extra={
         "requestBody": {"content": {"image/*": {"schema": {"type": "string", "format": "binary"}}}}
     },
@@ -196,7 +206,7 @@ async def add_pdq_image(
     )
 
 
-@router.delete("/{name}/entries/{entry_id}", summary="Disable an entry")
+@router.delete("/{name}/entries/{entry_id}", summary="Disable an entry", dependencies=MANAGE)
 def disable_pdq_entry(request: Request, name: BankName, entry_id: EntryId) -> dict[str, Any]:
     bank = _bank(name)
     with _db(request).transaction() as session:
@@ -207,7 +217,9 @@ def disable_pdq_entry(request: Request, name: BankName, entry_id: EntryId) -> di
     return {"bank": bank, "entry_id": entry_id, "enabled": False}
 
 
-@router.get("/{name}/export", summary="Export in ThreatExchange-compatible form")
+@router.get(
+    "/{name}/export", summary="Export in ThreatExchange-compatible form", dependencies=MANAGE
+)
 def export_pdq_bank(
     request: Request,
     name: BankName,
@@ -220,7 +232,12 @@ def export_pdq_bank(
     return Response(text, media_type=_MEDIA_TYPES[format])
 
 
-@router.post("/{name}/import", response_model=ImportOut, summary="Import a ThreatExchange file")
+@router.post(
+    "/{name}/import",
+    response_model=ImportOut,
+    summary="Import a ThreatExchange file",
+    dependencies=MANAGE,
+)
 async def import_pdq_bank(
     request: Request,
     name: BankName,
@@ -244,7 +261,7 @@ async def import_pdq_bank(
     return ImportOut(**report.as_json())
 
 
-@router.post("/match", summary="Look hashes up in every enabled PDQ bank")
+@router.post("/match", summary="Look hashes up in every enabled PDQ bank", dependencies=LOOKUP)
 def match_hashes(request: Request, body: MatchIn) -> dict[str, Any]:
     """Answers from an index cached per bank state (rebuilt after changes through this API)."""
     from veracity.detect.misinfo.media.pdq_hash import parse_hex

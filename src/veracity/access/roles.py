@@ -1,0 +1,96 @@
+"""Roles and the permission table: which roles may call which group of endpoints.
+
+One place decides who may do what, so routers name a permission (``INGEST``) rather than
+repeating role lists, and docs/roles.md mirrors this file. ``admin`` passes every check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    REVIEWER = "reviewer"
+    SENIOR_REVIEWER = "senior_reviewer"
+    FACT_CHECKER = "fact_checker"
+    POLICY_ADMIN = "policy_admin"
+    INVESTIGATOR = "investigator"
+    ANALYST = "analyst"
+    AUDITOR = "auditor"
+    ADMIN = "admin"
+    # Machine clients of the host platform: ingestion and the enforcement pull API.
+    SERVICE = "service"
+
+
+ALL_ROLES: tuple[Role, ...] = tuple(Role)
+Permission = frozenset[Role]
+
+
+def _p(*roles: Role) -> Permission:
+    return frozenset(roles)
+
+
+# The permission table (docs/roles.md). Admin is implied everywhere and not listed.
+INGEST = _p(Role.SERVICE)
+ENFORCEMENT = _p(Role.SERVICE)
+OUTBOX_OPS = _p()
+DECISIONS_READ = _p(
+    Role.REVIEWER,
+    Role.SENIOR_REVIEWER,
+    Role.FACT_CHECKER,
+    Role.POLICY_ADMIN,
+    Role.INVESTIGATOR,
+    Role.ANALYST,
+    Role.AUDITOR,
+    Role.SERVICE,
+)
+BANKS = _p(Role.POLICY_ADMIN)
+MEDIA_MATCH = _p(Role.POLICY_ADMIN, Role.FACT_CHECKER, Role.INVESTIGATOR, Role.SERVICE)
+POLICY_CHANGE = _p(Role.POLICY_ADMIN)
+FACTCHECKS_WRITE = _p(Role.FACT_CHECKER)
+FACTCHECKS_READ = _p(
+    Role.FACT_CHECKER,
+    Role.REVIEWER,
+    Role.SENIOR_REVIEWER,
+    Role.POLICY_ADMIN,
+    Role.INVESTIGATOR,
+    Role.ANALYST,
+    Role.AUDITOR,
+)
+METRICS_READ = _p(Role.ANALYST, Role.AUDITOR, Role.POLICY_ADMIN)
+CAMPAIGNS_READ = _p(Role.INVESTIGATOR, Role.ANALYST, Role.AUDITOR)
+CAMPAIGNS_DECIDE = _p(Role.INVESTIGATOR)
+ENGAGEMENT_READ = _p(Role.INVESTIGATOR, Role.ANALYST, Role.SERVICE)
+STATEMENTS_READ = _p(Role.INVESTIGATOR, Role.AUDITOR)
+AUDIT_READ = _p(Role.AUDITOR)
+USERS_ADMIN = _p()
+ANY_ROLE = frozenset(ALL_ROLES)
+
+
+class UnknownRoleError(ValueError):
+    pass
+
+
+def parse_roles(values: Iterable[str]) -> frozenset[Role]:
+    """Roles from user input; an unknown name is an error that lists the valid ones."""
+    roles: set[Role] = set()
+    for value in values:
+        name = value.strip().lower().replace("-", "_")
+        try:
+            roles.add(Role(name))
+        except ValueError:
+            valid = ", ".join(r.value for r in ALL_ROLES)
+            raise UnknownRoleError(f"unknown role {value!r}; valid roles: {valid}") from None
+    return frozenset(roles)
+
+
+def allows(held: Iterable[Role], permitted: Permission) -> bool:
+    """Whether any held role is permitted; admin is permitted everything."""
+    held_set = set(held)
+    return Role.ADMIN in held_set or bool(held_set & permitted)
+
+
+def role_list(roles: Iterable[Role | str]) -> list[str]:
+    """Stable, sorted role names for storage and display."""
+    return sorted({str(r) for r in roles})

@@ -98,6 +98,16 @@ class Settings(BaseSettings):
     # scrypt cost for new password hashes (a power of two; stored hashes keep their own).
     password_scrypt_n: int = Field(default=2**15, ge=2**10, le=2**20)
 
+    # Community notes (docs/notes.md): who may write and rate notes. A contributor's account
+    # must be this old and have had at most this many restrictive decisions in the window.
+    notes_min_account_age_days: float = Field(default=180.0, ge=0)
+    notes_violation_window_days: float = Field(default=90.0, ge=0)
+    notes_max_recent_violations: int = Field(default=0, ge=0)
+
+    # Human review (docs/review.md): the routing file (queues, rules, SLAs, policy tags, lock
+    # length, double-review rate, appeal window); unset: the bundled review/routing.yaml.
+    review_config: Path | None = None
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

@@ -1,37 +1,24 @@
 """The campaign page in a real headless Chromium (Debian's), driven by Playwright: it signs in,
 opens a campaign whose member names hold scripts, checks that the pictures and the member list
 render and that no script ran, decides on the whole campaign, and keeps screenshots in
-test-artifacts/. Server start and sign-in follow tests/web/test_web_browser.py."""
+test-artifacts/ (server and browser: tests/browser_support.py)."""
 
 from __future__ import annotations
 
-import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-import uvicorn
 from campaign_seed import HOSTILE_NAME, MEMBERS, seed_campaign
 
+from browser_support import ARTIFACTS, chromium, needs_chromium, serve, sign_in_with_token
 from veracity.config import Settings
 from veracity.runtime import build_runtime
 from veracity.store.db import Database
 from veracity.web.app import create_app
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
 TOKEN = "browser-token"
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium missing")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+pytestmark = needs_chromium
 
 
 @pytest.fixture
@@ -39,44 +26,19 @@ def live(db: Database) -> Iterator[tuple[str, str]]:
     cid = seed_campaign(db)
     settings = Settings(database_url=db.url)
     runtime = build_runtime(db, settings)
-    app = create_app(settings, db=db, runtime=runtime, api_tokens=[TOKEN])
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", cid
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve(create_app(settings, db=db, runtime=runtime, api_tokens=[TOKEN])) as url:
+        yield url, cid
 
 
 def test_campaign_page_draws_escapes_and_decides(live: tuple[str, str]) -> None:
-    from playwright.sync_api import sync_playwright
-
     live_url, cid = live
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+    with chromium() as browser:
         page = browser.new_page()
         dialogs: list[str] = []
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         page.goto(f"{live_url}/ui/campaigns")
         assert page.url.endswith("/ui/login")
-        page.fill("#token", TOKEN)
-        page.click("button[type=submit]")
-        page.wait_for_url("**/ui/decisions")
+        sign_in_with_token(page, live_url, TOKEN)
 
         page.goto(f"{live_url}/ui/campaigns")
         assert page.locator("tr[data-campaign]").count() == 1
@@ -104,4 +66,3 @@ def test_campaign_page_draws_escapes_and_decides(live: tuple[str, str]) -> None:
         assert "recorded" in page.inner_text("#decided")
         assert page.locator("tr.statement").count() == len(MEMBERS)
         page.screenshot(path=str(ARTIFACTS / "campaign-decided.png"), full_page=True)
-        browser.close()

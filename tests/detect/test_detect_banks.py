@@ -102,6 +102,7 @@ def test_build_registry_without_db_uses_bundled_lists() -> None:
         "account_integrity",
         "ai_text",
         "claim_match",
+        "community_note",
         "language",
         "media_match",
         "phrase_match",

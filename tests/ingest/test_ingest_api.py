@@ -117,7 +117,8 @@ def test_events_accounts_and_reports_are_idempotent(client: TestClient, db: Data
         "occurred_at": "2026-11-01T10:00:00Z",
     }
     account = {"id": "acc-9", "handle": "nine", "created_at": "2025-01-01T00:00:00Z"}
-    for route, payload in (("events", event), ("reports", report), ("accounts", account)):
+    reports = {"items": [report]}  # single notices: POST /v1/reports (tests/reports)
+    for route, payload in (("events", event), ("reports/batch", reports), ("accounts", account)):
         assert client.post(f"/v1/{route}", json=payload, headers=AUTH).json()["accepted"] == 1
         assert client.post(f"/v1/{route}", json=payload, headers=AUTH).json()["duplicates"] == 1
     # The report also enters the event log once.

@@ -25,6 +25,7 @@ from veracity.detect.registry import DetectorRegistry
 from veracity.detect.text_match import TextMatchDetector
 from veracity.detect.url_reputation import UrlReputationDetector
 from veracity.domain.entities import AccountIn, ContentIn
+from veracity.notes.detector import CommunityNoteDetector
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 
@@ -42,6 +43,7 @@ REAL_DETECTORS: tuple[type[OnlineDetector], ...] = (
     AccountIntegrityDetector,
     SpamTextDetector,
     SpamBehaviourDetector,
+    CommunityNoteDetector,
 )
 OUTPUTS: dict[str, tuple[tuple[str, OutputType], ...]] = {
     cls.name: tuple((o.name, o.type) for o in cls.outputs) for cls in REAL_DETECTORS

@@ -54,7 +54,7 @@ def test_default_policies_pass_their_fixtures(registry: DetectorRegistry) -> Non
     assert report.failed == 0
     assert report.passed >= 25
     assert report.untested_policies == []
-    assert {c.policy_id for c in report.cases} == {"aigc", "misinfo", "spam"}
+    assert {c.policy_id for c in report.cases} == {"aigc", "misinfo", "notes", "spam"}
 
 
 def test_passing_case(tmp_path: Path, registry: DetectorRegistry) -> None:

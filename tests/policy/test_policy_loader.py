@@ -39,7 +39,7 @@ def load_error(tmp_path: Path, registry: DetectorRegistry, text: str) -> str:
 
 def test_default_policies_load(registry: DetectorRegistry) -> None:
     policies = load_policy_dir(DEFAULT_POLICY_DIR, registry)
-    assert [p.id for p in policies] == ["aigc", "misinfo", "spam"]
+    assert [p.id for p in policies] == ["aigc", "misinfo", "notes", "spam"]
     assert all(p.rules for p in policies)
 
 

@@ -5,16 +5,11 @@ Screenshots are kept in test-artifacts/ as evidence of what a person sees.
 
 from __future__ import annotations
 
-import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-import uvicorn
 
+from browser_support import ARTIFACTS, chromium, needs_chromium, serve
 from veracity.config import Settings
 from veracity.detect.banks import BankEntry, add_entries
 from veracity.domain.entities import ContentIn, ContentKind
@@ -22,18 +17,10 @@ from veracity.runtime import build_runtime
 from veracity.store.db import Database
 from veracity.web.app import create_app
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
 TOKEN = "browser-token"
 CLAIM = "the election machines flipped two million votes overnight in secret"
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium missing")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+pytestmark = needs_chromium
 
 
 @pytest.fixture
@@ -48,35 +35,12 @@ def live_url(db: Database) -> Iterator[str]:
             ContentIn(id="p-ok", account_id="a2", kind=ContentKind.POST, text="<b>cats</b> nap"),
         ]
     )
-    app = create_app(settings, db=db, runtime=runtime, api_tokens=[TOKEN])
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve(create_app(settings, db=db, runtime=runtime, api_tokens=[TOKEN])) as url:
+        yield url
 
 
 def test_sign_in_list_and_explain_a_decision(live_url: str) -> None:
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+    with chromium() as browser:
         page = browser.new_page()
         page.goto(f"{live_url}/ui/decisions")
         assert page.url.endswith("/ui/login")  # not signed in: sent to the sign-in page
@@ -105,4 +69,3 @@ def test_sign_in_list_and_explain_a_decision(live_url: str) -> None:
         # User text is escaped, never rendered as markup.
         assert page.locator("blockquote b").count() == 0
         assert "<b>cats</b> nap" in page.inner_text("blockquote")
-        browser.close()

@@ -65,6 +65,30 @@ ENGAGEMENT_READ = _p(Role.INVESTIGATOR, Role.ANALYST, Role.SERVICE)
 STATEMENTS_READ = _p(Role.INVESTIGATOR, Role.AUDITOR)
 AUDIT_READ = _p(Role.AUDITOR)
 USERS_ADMIN = _p()
+# DSA Art. 16 notices relayed by the platform, and the Art. 22 trusted-flagger registry.
+REPORTS = _p(Role.SERVICE)
+FLAGGERS_ADMIN = _p()
+# Community notes (issue 7): the platform relays its users' notes and ratings; staff read them.
+NOTES_WRITE = _p(Role.SERVICE)
+NOTES_READ = _p(
+    Role.SERVICE,
+    Role.REVIEWER,
+    Role.SENIOR_REVIEWER,
+    Role.FACT_CHECKER,
+    Role.POLICY_ADMIN,
+    Role.INVESTIGATOR,
+    Role.ANALYST,
+    Role.AUDITOR,
+)
+# Human review (docs/review.md): working cases (each queue narrows this further, see
+# review/routing.yaml), quality and overturn measurements, golden cases, appeals lodged by the
+# platform for its users, and the statements of reasons a user may read.
+REVIEW_WORK = _p(Role.REVIEWER, Role.SENIOR_REVIEWER, Role.FACT_CHECKER)
+REVIEW_QUALITY = _p(Role.ANALYST, Role.SENIOR_REVIEWER, Role.AUDITOR, Role.POLICY_ADMIN)
+GOLDEN_ADMIN = _p(Role.SENIOR_REVIEWER)
+APPEALS_LODGE = _p(Role.SERVICE)
+APPEALS_READ = _p(Role.SERVICE, Role.SENIOR_REVIEWER, Role.AUDITOR)
+USER_STATEMENTS = _p(Role.SERVICE, Role.AUDITOR, Role.INVESTIGATOR)
 ANY_ROLE = frozenset(ALL_ROLES)
 
 

@@ -182,4 +182,7 @@ def build_registry(
     detectors.append(build_account_detector(settings))
     detectors.append(build_spam_detector(settings))
     detectors.append(SpamBehaviourDetector(bare_tlds()))
+    from veracity.notes.detector import build_note_detector
+
+    detectors.append(build_note_detector(db))
     return DetectorRegistry(detectors)

@@ -86,11 +86,12 @@ def post_events(batch: EventBatch, service: Service) -> BatchResult:
     return service.events(batch.items)
 
 
-@router.post("/reports", response_model=BatchResult, summary="Submit one user report")
-def post_report(item: ReportIn, service: Service) -> BatchResult:
-    return service.reports([item])
-
-
-@router.post("/reports/batch", response_model=BatchResult, summary="Submit reports in bulk")
+# A single notice goes to POST /v1/reports (veracity.reports: DSA Art. 16 notices, cases and
+# outcomes); this route imports report records in bulk (history, simulations) and opens no case.
+@router.post(
+    "/reports/batch",
+    response_model=BatchResult,
+    summary="Import report records in bulk (history; single notices: POST /v1/reports)",
+)
 def post_reports(batch: ReportBatch, service: Service) -> BatchResult:
     return service.reports(batch.items)

@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from veracity.compliance.decision_statements import automated_statements
+from veracity.compliance.statements import save_statements
 from veracity.detect.behaviour.recent import RecentPosts
 from veracity.domain.actions import ActionType
 from veracity.domain.entities import AccountIn, ContentIn
@@ -22,6 +24,8 @@ from veracity.domain.signals import SubjectType
 from veracity.enforce.outbox import enqueue_many
 from veracity.ingest.results import BatchResult, ItemResult
 from veracity.pipeline import DecisionPipeline, Evaluated
+from veracity.review.config import configured_or_bundled
+from veracity.review.intake import ToReview, case_rows
 from veracity.store.db import Database, utcnow
 from veracity.store.enforcement import history_facts, record_enforcement
 from veracity.store.queries import accounts_by_id
@@ -225,12 +229,13 @@ def _report_event(report: ReportIn, now: datetime) -> dict[str, Any]:
 
 
 def store_outcomes(session: Session, evaluated: Sequence[Evaluated], now: datetime) -> None:
-    """Signals, decisions, review cases and outbox messages for one batch, in bulk."""
+    """Signals, decisions, review cases, outbox messages and statements of reasons (one per
+    restrictive decision) for one batch, in bulk."""
     if not evaluated:
         return
     signal_rows: list[dict[str, Any]] = []
     decision_rows: list[dict[str, Any]] = []
-    case_rows: list[dict[str, Any]] = []
+    to_review: list[ToReview] = []
     for e in evaluated:
         for name, result in e.results.items():
             detector = e.decision.signals_used.get(f"signals.{name}", f"{name}@?")
@@ -259,22 +264,16 @@ def store_outcomes(session: Session, evaluated: Sequence[Evaluated], now: dateti
                 "created_at": d.created_at,
             }
         )
-        for action in d.actions:
-            if action.type is ActionType.ROUTE:
-                case_rows.append(
-                    {
-                        "id": f"case-{d.id}",
-                        "queue": str(action.params.get("queue", "default")),
-                        "subject_type": d.subject_type.value,
-                        "subject_id": d.subject_id,
-                        "decision_id": d.id,
-                        "status": "open",
-                        "priority": float(action.params.get("priority", 0.0)),
-                        "created_at": now,
-                    }
-                )
+        if any(action.type is ActionType.ROUTE for action in d.actions):
+            language = e.results.get("language")
+            to_review.append(
+                ToReview(d, e.item, str(language.outputs.get("code")) if language else None)
+            )
     session.execute(insert(SignalRow), signal_rows)
     insert_ignore(session, DecisionRow, decision_rows, "id")
-    insert_ignore(session, CaseRow, case_rows, "id")
+    if to_review:  # routed to people: queue, priority and SLA by the review routing rules
+        config = configured_or_bundled()
+        insert_ignore(session, CaseRow, case_rows(session, to_review, now, config), "id")
     enqueue_many(session, [e.decision for e in evaluated], now)
     record_enforcement(session, [(e.item.account_id, e.decision) for e in evaluated], now)
+    save_statements(session, automated_statements(e.decision for e in evaluated))

@@ -96,11 +96,50 @@ class ReportRow(Base):
     reporter_account_id: Mapped[str | None] = mapped_column(String(128))
     content_id: Mapped[str | None] = mapped_column(String(128), index=True)
     account_id: Mapped[str | None] = mapped_column(String(128), index=True)
-    reason: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(String(80))
     trusted_flagger: Mapped[bool] = mapped_column(Boolean, default=False)
     occurred_at: Mapped[datetime] = mapped_column(UtcDateTime)
     data: Mapped[dict[str, Any]] = mapped_column(Json)
     ingested_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # DSA Art. 16 notices (issue 6, migration 0010; veracity.reports). ``reason`` holds the
+    # notice's STATEMENT_CATEGORY_* (hence 80 characters); the notifier's name and e-mail live
+    # in report_contacts.
+    url: Mapped[str | None] = mapped_column(Text)
+    flagger_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    case_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="received", server_default="received")
+    outcome: Mapped[str | None] = mapped_column(String(64))
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class ReportContactRow(Base):
+    """A notifier's name and e-mail (personal data): kept apart from ``reports`` so that no
+    export, log or webhook built from reports can carry them, and so they can be erased alone."""
+
+    __tablename__ = "report_contacts"
+
+    report_id: Mapped[str] = mapped_column(
+        String(128), ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class TrustedFlaggerRow(Base):
+    """A trusted flagger (DSA Art. 22): an entity whose notices within its areas of expertise
+    (STATEMENT_CATEGORY_* values) are handled with priority. Revoked entries are kept."""
+
+    __tablename__ = "trusted_flaggers"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    areas: Mapped[list[str]] = mapped_column(Json)
+    member_state: Mapped[str | None] = mapped_column(String(2))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    revoke_reason: Mapped[str | None] = mapped_column(String(500))
 
 
 class SignalRow(Base):
@@ -168,6 +207,32 @@ class CaseRow(Base):
     status: Mapped[str] = mapped_column(String(16), default="open")
     priority: Mapped[float] = mapped_column(Float, default=0.0)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Review queues (issue 6, migration 0009; veracity.review). A case is claimed while
+    # ``lock_expires_at`` is in the future; ``kind`` is review, second_review, golden or appeal.
+    kind: Mapped[str] = mapped_column(String(16), default="review", server_default="review")
+    policy_area: Mapped[str | None] = mapped_column(String(64))
+    language: Mapped[str | None] = mapped_column(String(16))
+    region: Mapped[str | None] = mapped_column(String(32))
+    severity: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    predicted_reach: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    model_confidence: Mapped[float | None] = mapped_column(Float)
+    deadline_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    assigned_to: Mapped[str | None] = mapped_column(String(128), index=True)
+    lock_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    escalation_level: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    double_review: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    parent_case_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    golden_outcome: Mapped[str | None] = mapped_column(String(32))
+    outcome: Mapped[str | None] = mapped_column(String(32))
+    decided_by: Mapped[str | None] = mapped_column(String(128))
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    data: Mapped[dict[str, Any] | None] = mapped_column(Json)
+
+    __table_args__ = (
+        Index("ix_cases_status_queue_priority", "status", "queue", "priority"),
+        Index("ix_cases_subject", "subject_type", "subject_id"),
+    )
 
 
 class BankEntryRow(Base):
@@ -416,3 +481,165 @@ class DsaSubmissionRow(Base):
     errors: Mapped[list[dict[str, Any]] | None] = mapped_column(Json)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     accepted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class ReviewDecisionRow(Base):
+    """One person's decision on one review case (issue 6): what quality of review is measured
+    on. ``decision_id`` is the enforcement decision it made, if any (second reviews and golden
+    cases make none); ``correct`` is set for golden cases."""
+
+    __tablename__ = "review_decisions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    case_id: Mapped[str] = mapped_column(String(64), index=True)
+    case_kind: Mapped[str] = mapped_column(String(16))
+    queue: Mapped[str] = mapped_column(String(64))
+    reviewer: Mapped[str] = mapped_column(String(128), index=True)
+    role: Mapped[str] = mapped_column(String(256))
+    outcome: Mapped[str] = mapped_column(String(32))
+    policy_tags: Mapped[list[str]] = mapped_column(Json)
+    note: Mapped[str | None] = mapped_column(Text)
+    decision_id: Mapped[str | None] = mapped_column(String(64))
+    correct: Mapped[bool | None] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
+class AppealRow(Base):
+    """A complaint against a decision (DSA Art. 20), lodged for the affected user; one per
+    decision. Its outcome (upheld or reversed) is what overturn rates are measured on."""
+
+    __tablename__ = "appeals"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    decision_id: Mapped[str] = mapped_column(String(64), unique=True)
+    account_id: Mapped[str] = mapped_column(String(128), index=True)
+    subject_type: Mapped[str] = mapped_column(String(16))
+    subject_id: Mapped[str] = mapped_column(String(128))
+    statement_puid: Mapped[str | None] = mapped_column(String(64))
+    case_id: Mapped[str] = mapped_column(String(64), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    original_decided_by: Mapped[str] = mapped_column(String(128))
+    decision_trigger: Mapped[str] = mapped_column(String(32))
+    decision_automated: Mapped[bool] = mapped_column(Boolean)
+    decision_created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    decided_by: Mapped[str | None] = mapped_column(String(128))
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    reversal_decision_id: Mapped[str | None] = mapped_column(String(64))
+    lodged_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(Json)
+
+
+class CommunityNoteRow(Base):
+    """A crowd-written context note on one piece of content (issue 7, veracity.notes). The
+    status fields are written by the scorer; ``shown`` is whether the content's decisions
+    currently carry it as its community-note label."""
+
+    __tablename__ = "community_notes"
+
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    content_id: Mapped[str] = mapped_column(String(128), index=True)
+    author_id: Mapped[str] = mapped_column(String(128), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    classification: Mapped[str] = mapped_column(String(32))
+    sources: Mapped[list[str]] = mapped_column(Json)
+    video_start_s: Mapped[float | None] = mapped_column(Float)
+    video_end_s: Mapped[float | None] = mapped_column(Float)
+    language: Mapped[str | None] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(24), index=True)
+    status_rule: Mapped[str | None] = mapped_column(String(32))
+    intercept: Mapped[float | None] = mapped_column(Float)
+    factor: Mapped[float | None] = mapped_column(Float)
+    rating_count: Mapped[int] = mapped_column(Integer, default=0)
+    locked_status: Mapped[str | None] = mapped_column(String(24))
+    last_rated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    status_changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    shown: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    ingested_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    data: Mapped[dict[str, Any]] = mapped_column(Json)
+
+
+class NoteRatingRow(Base):
+    """One contributor's rating of one note; rating again replaces it."""
+
+    __tablename__ = "note_ratings"
+
+    note_id: Mapped[str] = mapped_column(
+        String(128), ForeignKey("community_notes.id", ondelete="CASCADE"), primary_key=True
+    )
+    rater_id: Mapped[str] = mapped_column(String(128), primary_key=True, index=True)
+    helpfulness: Mapped[str] = mapped_column(String(24))
+    value: Mapped[float] = mapped_column(Float)
+    tags: Mapped[list[str]] = mapped_column(Json)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class NoteStatusChangeRow(Base):
+    """Every change of a note's status, with the scores and the rule behind it."""
+
+    __tablename__ = "note_status_history"
+
+    seq: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
+    note_id: Mapped[str] = mapped_column(String(128), index=True)
+    status: Mapped[str] = mapped_column(String(24))
+    previous_status: Mapped[str] = mapped_column(String(24))
+    rule: Mapped[str] = mapped_column(String(32))
+    intercept: Mapped[float | None] = mapped_column(Float)
+    factor: Mapped[float | None] = mapped_column(Float)
+    rating_count: Mapped[int] = mapped_column(Integer)
+    run_id: Mapped[int | None] = mapped_column(BigInteger)
+    trigger: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class NoteContributorRow(Base):
+    """A contributor's scores from the last full scoring run: rater parameters (frozen for
+    incremental rescoring), rater and author helpfulness, and integrity flags."""
+
+    __tablename__ = "note_contributors"
+
+    account_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    rater_intercept: Mapped[float | None] = mapped_column(Float)
+    rater_factor: Mapped[float | None] = mapped_column(Float)
+    helpful: Mapped[bool] = mapped_column(Boolean)
+    agree_ratio: Mapped[float | None] = mapped_column(Float)
+    valid_ratings: Mapped[int] = mapped_column(Integer)
+    author_notes: Mapped[int] = mapped_column(Integer)
+    author_ratio_diff: Mapped[float | None] = mapped_column(Float)
+    author_mean_score: Mapped[float | None] = mapped_column(Float)
+    high_volume: Mapped[bool] = mapped_column(Boolean)
+    correlated: Mapped[bool] = mapped_column(Boolean)
+    group_id: Mapped[str | None] = mapped_column(String(64))
+    run_id: Mapped[int] = mapped_column(BigInteger)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class NoteScoringRunRow(Base):
+    """One scoring run (full or incremental), with what incremental runs reuse."""
+
+    __tablename__ = "note_scoring_runs"
+
+    id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    finished_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    global_intercept: Mapped[float | None] = mapped_column(Float)
+    ratings_per_note: Mapped[float | None] = mapped_column(Float)
+    params: Mapped[dict[str, Any]] = mapped_column(Json)
+    report: Mapped[dict[str, Any]] = mapped_column(Json)
+
+
+class SupersededRow(Base):
+    """A decision no longer in force, and what replaced it: a reviewer's decision on the case
+    it opened (``review``) or an appeal's reversal (``appeal``). Decisions and statements are
+    immutable, so this is where their status is read from."""
+
+    __tablename__ = "superseded_decisions"
+
+    decision_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    superseded_by: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)

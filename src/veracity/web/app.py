@@ -61,13 +61,19 @@ def create_app(
     from veracity.detect.misinfo.media.api import router as media_banks_router
     from veracity.enforce.api import router as enforce_router
     from veracity.ingest.api import router as ingest_router
+    from veracity.notes.api import router as notes_router
+    from veracity.notes.ui import router as notes_ui_router
+    from veracity.reports.api import router as reports_router
+    from veracity.review.api import router as review_router
     from veracity.web.aigc_api import router as aigc_router
     from veracity.web.campaigns_ui import router as campaigns_ui_router
     from veracity.web.decisions_api import router as decisions_router
     from veracity.web.login_ui import router as login_router
+    from veracity.web.review_ui import router as review_ui_router
     from veracity.web.ui import router as ui_router
 
     app.include_router(ingest_router)
+    app.include_router(reports_router)
     app.include_router(decisions_router)
     app.include_router(enforce_router)
     app.include_router(banks_router)
@@ -80,6 +86,10 @@ def create_app(
     app.include_router(login_router)
     app.include_router(ui_router)
     app.include_router(campaigns_ui_router)
+    app.include_router(notes_router)
+    app.include_router(notes_ui_router)
+    app.include_router(review_router)
+    app.include_router(review_ui_router)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
     @app.get("/healthz", tags=["ops"], summary="Liveness")

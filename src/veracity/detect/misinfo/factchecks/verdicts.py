@@ -217,7 +217,7 @@ def relabel(
         ]
         report.matched += len(matched)
         if matched:
-            stored = _redecide(db, pipeline, matched, trigger_id, now)
+            stored = redecide(db, pipeline, matched, trigger_id, now)
             report.decisions.extend(e.decision.id for e in stored)
             report.messages += len(stored)
     return report
@@ -258,20 +258,23 @@ def _latest_actions(session: Session, ids: Sequence[str]) -> dict[str, list[str]
     return latest
 
 
-def _redecide(
+def redecide(
     db: Database,
     pipeline: DecisionPipeline,
     items: Sequence[ContentIn],
     trigger_id: str,
     now: datetime,
+    *,
+    trigger: str = TRIGGER,
 ) -> list[Evaluated]:
-    """Decide again; store and announce only decisions whose actions changed."""
+    """Decide again; store and announce only decisions whose actions changed. Other
+    re-decisions of stored content (community notes) use it with their own ``trigger``."""
     with db.transaction() as session:
         accounts = accounts_by_id(session, {item.account_id for item in items})
         previous = _latest_actions(session, [item.id for item in items])
         history = history_facts(session, {item.account_id for item in items})
         evaluated = pipeline.run(
-            items, accounts, now, trigger=TRIGGER, account_facts=history, trigger_id=trigger_id
+            items, accounts, now, trigger=trigger, account_facts=history, trigger_id=trigger_id
         )
         changed = [
             e

@@ -93,9 +93,15 @@ def load_any_model(path: str | Path) -> FusionModel | CascadeModel:
         raise ModelFileError(f"{path}: cannot read model: {exc}") from exc
     if not isinstance(data, dict):
         raise ModelFileError(f"{path}: not a claim-matching model")
+    folder = Path(path).resolve().parent
     if data.get("format") == FORMAT:
-        return CascadeModel.from_dict(data, str(path))
-    return FusionModel.from_dict(data, str(path))
+        cascade = CascadeModel.from_dict(data, str(path))
+        cascade.fast.resolve_student(folder)
+        cascade.strong.resolve_student(folder)
+        return cascade
+    model = FusionModel.from_dict(data, str(path))
+    model.resolve_student(folder)
+    return model
 
 
 class CascadeMatcher:

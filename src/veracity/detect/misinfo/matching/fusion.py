@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +50,9 @@ class FusionModel:
     second_embedder: str | None = None
     shortlist: int = DEFAULT_SHORTLIST
     ranker: GbmRanker | None = None
+    # A distilled post encoder for ``embedder`` (student.py): the file's path, resolved
+    # against the model file's folder when loaded.
+    student: str | None = None
 
     def logits(self, x: np.ndarray) -> np.ndarray:
         z = (np.asarray(x, dtype=np.float64) - self.mean) / self.scale
@@ -68,6 +72,7 @@ class FusionModel:
         second_embedder: str | None = None,
         shortlist: int = DEFAULT_SHORTLIST,
         card: dict[str, Any] | None = None,
+        student: str | None = None,
     ) -> FusionModel:
         """A model whose probability is the calibrated ranker's (the logistic part is unused)."""
         names = feature_names(second_embedder)
@@ -83,6 +88,7 @@ class FusionModel:
             second_embedder,
             shortlist,
             ranker,
+            student,
         )
 
     @classmethod
@@ -97,6 +103,7 @@ class FusionModel:
         iterations: int = 50,
         second_embedder: str | None = None,
         shortlist: int = DEFAULT_SHORTLIST,
+        student: str | None = None,
     ) -> FusionModel:
         """Maximum a-posteriori logistic regression on standardised features."""
         names = feature_names(second_embedder)
@@ -131,6 +138,7 @@ class FusionModel:
             dict(card or {}),
             second_embedder,
             shortlist,
+            student=student,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -146,6 +154,7 @@ class FusionModel:
             "second_embedder": self.second_embedder,
             "shortlist": self.shortlist,
             "ranker": self.ranker.to_dict() if self.ranker is not None else None,
+            "student": self.student,
             "card": self.card,
         }
 
@@ -186,10 +195,14 @@ class FusionModel:
             second,
             shortlist,
             gbm,
+            str(data["student"]) if data.get("student") else None,
         )
 
     def save(self, path: str | Path) -> None:
-        Path(path).write_text(json.dumps(self.to_dict(), indent=2, sort_keys=True) + "\n")
+        data = self.to_dict()
+        if self.student:  # stored relative to the model file, so the pair can move together
+            data["student"] = os.path.relpath(self.student, Path(path).resolve().parent)
+        Path(path).write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
 
     @classmethod
     def load(cls, path: str | Path) -> FusionModel:
@@ -199,7 +212,16 @@ class FusionModel:
             raise ModelFileError(f"{path}: cannot read model: {exc}") from exc
         if not isinstance(data, dict):
             raise ModelFileError(f"{path}: not a {FORMAT} file")
-        return cls.from_dict(data, str(path))
+        model = cls.from_dict(data, str(path))
+        model.resolve_student(Path(path).resolve().parent)
+        return model
+
+    def resolve_student(self, folder: Path) -> None:
+        """Make a relative student path absolute (against the model file's folder)."""
+        if self.student and not Path(self.student).is_absolute():
+            self.student = str(folder / self.student)
+        if self.student and not Path(self.student).is_file():
+            raise ModelFileError(f"student file {self.student} is missing")
 
 
 # Hand-set weights on raw feature values, used when no trained model is given. They were written
@@ -222,6 +244,7 @@ def fixed_model(
     embedder: str = "wordllama",
     second_embedder: str | None = None,
     shortlist: int = DEFAULT_SHORTLIST,
+    student: str | None = None,
 ) -> FusionModel:
     """The untrained fusion: a sensible, hand-weighted logistic score (second embedder unused)."""
     names = feature_names(second_embedder)
@@ -233,7 +256,16 @@ def fixed_model(
         "note": "probabilities are indicative only; train on your own labelled matches",
     }
     return FusionModel(
-        names, coef, _FIXED_INTERCEPT, zeros, ones, embedder, card, second_embedder, shortlist
+        names,
+        coef,
+        _FIXED_INTERCEPT,
+        zeros,
+        ones,
+        embedder,
+        card,
+        second_embedder,
+        shortlist,
+        student=student,
     )
 
 

@@ -17,7 +17,12 @@ import numpy as np
 
 from veracity.detect.language import identifier, to_iso639_1
 from veracity.detect.misinfo.matching.ann import DenseIndex
-from veracity.detect.misinfo.matching.embedders import Embedder, available, get_embedder
+from veracity.detect.misinfo.matching.embedders import (
+    Embedder,
+    available,
+    embedder_for,
+    get_embedder,
+)
 from veracity.detect.misinfo.matching.features import (
     TextProfile,
     feature_names,
@@ -71,7 +76,7 @@ class ClaimMatcher:
         self.config = config or MatcherConfig()
         self.shortlist: int = self.config.shortlist or self.model.shortlist
         self._names = feature_names(self.model.second_embedder)
-        self._embedder: Embedder = get_embedder(self.model.embedder)
+        self._embedder: Embedder = embedder_for(self.model.embedder, self.model.student)
         second = self.model.second_embedder
         self._second: Embedder | None = get_embedder(second) if second else None
         multilingual = self.config.multilingual

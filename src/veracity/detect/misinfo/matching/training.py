@@ -45,6 +45,7 @@ from veracity.detect.misinfo.matching.metrics import (
 )
 from veracity.detect.misinfo.matching.ranker import GbmRanker
 from veracity.detect.misinfo.matching.records import ClaimRecord
+from veracity.detect.misinfo.matching.student import distil
 from veracity.detect.misinfo.matching.thresholds import DEFAULT_CONFIRMED, DEFAULT_SUGGESTED
 
 RANKERS = ("logistic", "lambdarank")
@@ -129,6 +130,7 @@ def _fit(
         "second_embedder": base.second_embedder,
         "shortlist": base.shortlist,
         "card": card,
+        "student": base.student,
     }
     if ranker == "lambdarank":
         return FusionModel.from_ranker(GbmRanker.fit(x, y, owners), **setup)
@@ -172,6 +174,7 @@ def _fit_stage(
     l2: float,
     card: dict[str, Any],
     background: tuple[list[str], list[str]] = ([], []),
+    student: str | None = None,
 ) -> _Stage:
     """Fit on ``train_rel``, measure on ``held_rel`` (if any), then refit on both.
 
@@ -182,7 +185,8 @@ def _fit_stage(
         raise ValueError(f"unknown ranker {ranker!r}; choose one of {RANKERS}")
     if second_embedder == embedder:
         raise ValueError("the second embedder must differ from the first")
-    base = fixed_model(embedder, second_embedder, shortlist)  # features do not depend on it
+    # the features do not depend on the fusion's weights, so any model with this setup will do
+    base = fixed_model(embedder, second_embedder, shortlist, student=student)
     matcher = ClaimMatcher.build(claims, base, ENGLISH_ONLY)
     groups: list[tuple[Mapping[str, str], Mapping[str, set[str]], int]] = [
         (texts, train_rel, TRAIN),
@@ -198,6 +202,7 @@ def _fit_stage(
         "second_embedder": second_embedder,
         "ranker": ranker,
         "shortlist": matcher.shortlist,
+        "student": Path(student).name if student else None,
     }
     card["training_data"] = {
         **card.get("training_data", {}),
@@ -304,16 +309,28 @@ def train_claims(
     shortlist: int = DEFAULT_SHORTLIST,
     background: Sequence[str | Path] = (),
     background_limit: int = DEFAULT_LIMIT,
+    student: bool = False,
 ) -> dict[str, Any]:
     """Fit the fusion model and write it to ``out``; returns the model card.
 
     ``qrels`` are the training labels; ``holdout_qrels`` (optional, e.g. the dev qrels) are
     left out of a first fit to measure calibration, then included in the final fit.
     ``background`` files hold ordinary posts used as negatives (``background.py``).
+    ``student`` distils ``embedder`` into a fast post encoder (``student.py``), written beside
+    ``out`` as ``<name>.student.npz``, on the claims and the query and background texts (never
+    their labels).
     """
     claims, texts, train_rel, held_rel = _read_split(vclaims, queries, qrels, holdout_qrels)
     name = "claim-fusion-lr" if ranker == "logistic" else "claim-lambdarank-platt"
     card = _training_card(name, vclaims, queries, qrels, holdout_qrels, len(claims), len(train_rel))
+    bg = _background(background, background_limit)
+    student_path = None
+    if student:
+        student_path = str(Path(out).resolve().with_suffix(".student.npz"))
+        posts = [*texts.values(), *bg[0], *bg[1]]
+        distilled = distil(embedder, [c.document for c in claims], posts)
+        distilled.save(student_path)
+        card["distillation"] = {"teacher": embedder, "texts": len(claims) + len(posts)}
     stage = _fit_stage(
         claims,
         texts,
@@ -325,7 +342,8 @@ def train_claims(
         shortlist=shortlist,
         l2=l2,
         card=card,
-        background=_background(background, background_limit),
+        background=bg,
+        student=student_path,
     )
     stage.final.save(out)
     return stage.card

@@ -29,6 +29,14 @@ def _slice(src: Path, tmp: Path, n_queries: int, n_claims: int) -> tuple[Path, P
     return tmp / "vclaims.jsonl", tmp / "queries.tsv", tmp / "qrels.tsv"
 
 
+def _split(qrels: Path, tmp: Path, n_train: int, n_held: int) -> tuple[Path, Path]:
+    """The slice's first qrels for training, the next ones held out."""
+    lines = qrels.read_text().splitlines()
+    (tmp / "train.tsv").write_text("\n".join(lines[:n_train]) + "\n")
+    (tmp / "held.tsv").write_text("\n".join(lines[n_train : n_train + n_held]) + "\n")
+    return tmp / "train.tsv", tmp / "held.tsv"
+
+
 def test_train_and_eval_on_a_clef_slice(shared_data, tmp_path):
     src = shared_data / "claims" / "clef2022-t2a-en"
     vclaims, queries, qrels = _slice(src, tmp_path, 60, 1500)
@@ -61,16 +69,14 @@ def test_train_lambdarank_on_a_clef_slice(shared_data, tmp_path):
     pytest.importorskip("lightgbm")
     src = shared_data / "claims" / "clef2022-t2a-en"
     vclaims, queries, qrels = _slice(src, tmp_path, 60, 1500)
-    lines = qrels.read_text().splitlines()
-    (tmp_path / "train.tsv").write_text("\n".join(lines[:30]) + "\n")
-    (tmp_path / "held.tsv").write_text("\n".join(lines[30:45]) + "\n")
+    train, held = _split(qrels, tmp_path, 30, 15)
     out = tmp_path / "model.json"
     card = train_claims(
         vclaims,
         [queries],
-        [tmp_path / "train.tsv"],
+        [train],
         out,
-        holdout_qrels=[tmp_path / "held.tsv"],
+        holdout_qrels=[held],
         ranker="lambdarank",
         shortlist=10,
     )
@@ -80,4 +86,61 @@ def test_train_lambdarank_on_a_clef_slice(shared_data, tmp_path):
     result = eval_claims(vclaims, [queries], [qrels], model=out)
     assert result["map@5"] > 0.7
     with pytest.raises(ValueError, match="ranker"):
-        train_claims(vclaims, [queries], [tmp_path / "train.tsv"], out, ranker="forest")
+        train_claims(vclaims, [queries], [train], out, ranker="forest")
+
+
+def _background_file(tmp: Path) -> Path:
+    lines = ["text"] + [
+        f"ordinary post {i} about lunch, football scores and the weather today" for i in range(40)
+    ]
+    path = tmp / "background.csv"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_train_with_background_and_a_student_on_a_clef_slice(shared_data, tmp_path):
+    src = shared_data / "claims" / "clef2022-t2a-en"
+    vclaims, queries, qrels = _slice(src, tmp_path, 60, 1500)
+    train, held = _split(qrels, tmp_path, 30, 15)
+    out = tmp_path / "model.json"
+    card = train_claims(
+        vclaims,
+        [queries],
+        [train],
+        out,
+        holdout_qrels=[held],
+        background=[_background_file(tmp_path)],
+        student=True,  # WordLlama distilled into a student: no optional extra needed
+    )
+    assert card["training_data"]["background_posts"] == 40
+    held = card["holdout_metrics"]
+    assert held["background_posts"] > 0 and 0.0 <= held["background_confirmed_share"] <= 1.0
+    assert (tmp_path / "model.student.npz").is_file()
+    assert json.loads(out.read_text())["student"] == "model.student.npz"
+    result = eval_claims(vclaims, [queries], [qrels], model=out)
+    assert result["map@5"] > 0.7
+
+
+def test_train_cascade_on_a_clef_slice(shared_data, tmp_path):
+    from veracity.detect.misinfo.matching.embedders import available
+    from veracity.detect.misinfo.matching.training import train_cascade
+
+    if not available("minilm"):
+        pytest.skip("the cascade's strong stage needs the claims-minilm extra")
+    src = shared_data / "claims" / "clef2022-t2a-en"
+    vclaims, queries, qrels = _slice(src, tmp_path, 40, 600)
+    train, held = _split(qrels, tmp_path, 25, 15)
+    out = tmp_path / "cascade.json"
+    card = train_cascade(
+        vclaims,
+        [queries],
+        [train],
+        [held],
+        out,
+        background=[_background_file(tmp_path)],
+    )
+    band = card["cascade"]
+    assert 0.0 <= band["escalate_from"] <= band["accept_from"] <= 1.0
+    assert "holdout_background_escalated" in band
+    result = eval_claims(vclaims, [queries], [qrels], model=out)
+    assert 0.0 <= result["escalated"] <= 1.0 and result["map@5"] > 0.7

@@ -44,6 +44,9 @@ def _register_plugins() -> None:
     from veracity.notes.cli import register as register_notes
 
     register_notes(jobs_app)
+    from veracity.ops.cli import register as register_retention
+
+    register_retention(jobs_app)
     from veracity.compliance.transparency_cli import register as register_dsa
 
     register_dsa(app)
@@ -58,6 +61,12 @@ def _register_plugins() -> None:
     from veracity.reports.cli import register as register_flaggers
 
     register_flaggers(app)
+    from veracity.measure.cli import register as register_measure
+
+    register_measure(app)
+    from veracity.experiments.cli import register as register_experiments
+
+    register_experiments(app)
 
 
 jobs_app = typer.Typer(help="Batch jobs over the stored event log.", no_args_is_help=True)
@@ -108,9 +117,11 @@ def serve(
     """Serve the HTTP API and web UI."""
     import uvicorn
 
+    from veracity.ops.logs import configure_logging
     from veracity.web.app import create_app
 
     settings = _settings(database_url, api_token=token)
+    configure_logging(settings.log_format, settings.log_level)
     app_ = create_app(settings)
     stop = _start_worker(app_.state.db, settings) if worker and settings.webhook_url else None
     if not settings.api_token:
@@ -441,6 +452,13 @@ def train_claims_command(
             "vectors): MiniLM's accuracy at WordLlama-like speed. Written beside --out."
         ),
     ] = False,
+    distil_texts: Annotated[
+        list[Path] | None,
+        typer.Option(
+            help="Extra unlabelled posts for --student (same formats as --background; "
+            "e.g. in-domain tweets). Repeatable."
+        ),
+    ] = None,
 ) -> None:
     """Fit the claim-matching fusion model (default: CLEF 2022 2A train, calibrated on dev)."""
     from veracity.detect.misinfo.matching.training import train_cascade, train_claims
@@ -457,7 +475,9 @@ def train_claims_command(
         background = [tweets] if tweets.is_file() else []
     if no_background:
         background = []
-    for path in [vclaims, *queries, *qrels, *holdout_qrels, *background]:
+    if distil_texts and not student:
+        raise typer.BadParameter("--distil-texts only feeds --student")
+    for path in [vclaims, *queries, *qrels, *holdout_qrels, *background, *(distil_texts or [])]:
         if not path.is_file():
             raise typer.BadParameter(f"{path}: no such file (set VERACITY_DATA_DIR?)")
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -479,6 +499,7 @@ def train_claims_command(
             ranker=ranker,
             shortlist=shortlist,
             student=student,
+            distil_texts=distil_texts or [],
             **extra,
         )
     )

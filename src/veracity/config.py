@@ -108,6 +108,26 @@ class Settings(BaseSettings):
     # length, double-review rate, appeal window); unset: the bundled review/routing.yaml.
     review_config: Path | None = None
 
+    # Operations (docs/operations.md): logs, metrics, rate limits, hostile input, retention.
+    log_format: str = Field(default="text", pattern="^(text|json)$")
+    log_level: str = "INFO"
+    # /metrics needs a metrics-reading role (admin, analyst, auditor, policy_admin) unless public;
+    # the path can be moved (e.g. to one only the scraper's network reaches).
+    metrics_path: str = Field(default="/metrics", pattern="^/[A-Za-z0-9_/-]*$")
+    metrics_public: bool = False
+    # Token bucket per API credential, per API process: sustained requests/s and burst; roles
+    # may get their own rate (the highest of a caller's roles applies), e.g. {"service": 5000}.
+    rate_limit_enabled: bool = True
+    rate_limit_per_s: float = Field(default=1000.0, gt=0)
+    rate_limit_burst: float = Field(default=2000.0, ge=1)
+    rate_limit_roles: dict[str, float] | None = None
+    max_json_depth: int = Field(default=32, ge=2, le=1000)
+    # Retention (`veracity jobs retention`): notifier contact data is erased this many days
+    # after the notice; content text is blanked this many days after ingestion unless a
+    # decision acted on it. None keeps them forever.
+    retention_report_contacts_days: float | None = Field(default=None, gt=0)
+    retention_content_text_days: float | None = Field(default=None, gt=0)
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from access_support import ADMIN_TOKEN, World, world
 from fastapi.testclient import TestClient
 
+from access_support import ADMIN_TOKEN, World, world
 from veracity.access.roles import ALL_ROLES, Role
 from veracity.store.db import Database
 from veracity.web.auth import RoleCheck
@@ -19,11 +19,14 @@ from veracity.web.pages import PageAccess
 
 PUBLIC = {
     ("GET", "/healthz"),
+    ("GET", "/readyz"),
     ("GET", "/"),
     ("GET", "/ui/login"),
     ("POST", "/ui/login"),
     ("POST", "/ui/logout"),  # without a session it just goes to the sign-in page
 }
+# Not under /v1 but answered like the API (401, not a redirect to sign-in): the scraper's route.
+BEARER_ONLY = {"/metrics"}
 DOCS = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 
 
@@ -89,7 +92,7 @@ def test_anonymous_requests_are_refused(env: tuple[TestClient, World]) -> None:
             continue
         response = client.request(method, _url(route.path), follow_redirects=False)
         where = f"{method} {route.path}"
-        if route.path.startswith("/v1/"):
+        if route.path.startswith("/v1/") or route.path in BEARER_ONLY:
             assert response.status_code == 401, where
             assert response.headers["www-authenticate"] == "Bearer", where
             bad = client.request(method, _url(route.path), headers={"Authorization": "Bearer nope"})

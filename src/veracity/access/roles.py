@@ -59,6 +59,8 @@ FACTCHECKS_READ = _p(
     Role.AUDITOR,
 )
 METRICS_READ = _p(Role.ANALYST, Role.AUDITOR, Role.POLICY_ADMIN)
+# Measurement (issue 8): KPI dashboards, exports and the KPI API.
+MEASURE_READ = _p(Role.ANALYST, Role.AUDITOR, Role.POLICY_ADMIN)
 CAMPAIGNS_READ = _p(Role.INVESTIGATOR, Role.ANALYST, Role.AUDITOR)
 CAMPAIGNS_DECIDE = _p(Role.INVESTIGATOR)
 ENGAGEMENT_READ = _p(Role.INVESTIGATOR, Role.ANALYST, Role.SERVICE)
@@ -89,6 +91,11 @@ GOLDEN_ADMIN = _p(Role.SENIOR_REVIEWER)
 APPEALS_LODGE = _p(Role.SERVICE)
 APPEALS_READ = _p(Role.SERVICE, Role.SENIOR_REVIEWER, Role.AUDITOR)
 USER_STATEMENTS = _p(Role.SERVICE, Role.AUDITOR, Role.INVESTIGATOR)
+# A/B experiments (issue 8, docs/experiments.md): policy admins define them, the platform
+# asks for assignments and logs exposures, analysts (and auditors) read the readouts.
+EXPERIMENTS_DEFINE = _p(Role.POLICY_ADMIN)
+EXPERIMENTS_READ = _p(Role.POLICY_ADMIN, Role.ANALYST, Role.AUDITOR)
+EXPERIMENTS_EXPOSE = _p(Role.SERVICE)
 ANY_ROLE = frozenset(ALL_ROLES)
 
 

@@ -32,6 +32,14 @@ def _service(request: Request) -> IngestService:
 Service = Annotated[IngestService, Depends(_service)]
 
 
+def _counted(request: Request, result: BatchResult) -> BatchResult:
+    """Count the batch's new decisions in the app's Prometheus metrics (when it has them)."""
+    metrics = getattr(request.app.state, "metrics", None)
+    if metrics is not None:
+        metrics.count_decisions(r.actions for r in result.results if r.status == "accepted")
+    return result
+
+
 class AccountBatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
     items: list[AccountIn] = Field(min_length=1, max_length=MAX_BATCH_ITEMS)
@@ -67,13 +75,13 @@ def post_accounts(batch: AccountBatch, service: Service) -> BatchResult:
     response_model=BatchResult,
     summary="Submit one content item; it is decided on synchronously",
 )
-def post_content(item: ContentIn, service: Service) -> BatchResult:
-    return service.content([item])
+def post_content(item: ContentIn, service: Service, request: Request) -> BatchResult:
+    return _counted(request, service.content([item]))
 
 
 @router.post("/content/batch", response_model=BatchResult, summary="Submit content in bulk")
-def post_content_batch(batch: ContentBatch, service: Service) -> BatchResult:
-    return service.content(batch.items)
+def post_content_batch(batch: ContentBatch, service: Service, request: Request) -> BatchResult:
+    return _counted(request, service.content(batch.items))
 
 
 @router.post("/events", response_model=BatchResult, summary="Submit one event")

@@ -19,10 +19,13 @@ from veracity.domain.entities import AccountIn, ContentIn
 from veracity.domain.events import EventIn, ReportIn
 from veracity.ingest.results import BatchResult
 from veracity.ingest.service import IngestService
+from veracity.ops.guard import has_nul_escape, json_depth_exceeds
 from veracity.web.errors import field_path
 
 MAX_LINE_BYTES = 1024 * 1024
 MAX_ERRORS_KEPT = 1000
+# Deeper lines are refused before parsing: Python's parser would recurse until it fails.
+MAX_JSON_DEPTH = 32
 
 KINDS: dict[str, type[BaseModel]] = {
     "accounts": AccountIn,
@@ -100,6 +103,12 @@ def parse_lines(
             report.add_error(number, f"invalid UTF-8 at byte {exc.start}")
             continue
         if not text.strip():
+            continue
+        if json_depth_exceeds(raw, MAX_JSON_DEPTH):
+            report.add_error(number, f"JSON nests deeper than {MAX_JSON_DEPTH} levels")
+            continue
+        if has_nul_escape(raw):
+            report.add_error(number, "strings must not contain NUL (\\u0000) characters")
             continue
         try:
             obj = json.loads(text)

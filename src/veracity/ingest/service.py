@@ -7,6 +7,7 @@ the client's ids) can duplicate nothing.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
@@ -20,6 +21,7 @@ from veracity.detect.behaviour.recent import RecentPosts
 from veracity.domain.actions import ActionType
 from veracity.domain.entities import AccountIn, ContentIn
 from veracity.domain.events import EventIn, EventType, ReportIn
+from veracity.domain.limits import MAX_ID_CHARS
 from veracity.domain.signals import SubjectType
 from veracity.enforce.outbox import enqueue_many
 from veracity.ingest.results import BatchResult, ItemResult
@@ -201,10 +203,20 @@ def _content_rows(items: Sequence[ContentIn], now: datetime) -> list[dict[str, A
     ]
 
 
+def system_event_id(kind: str, item_id: str) -> str:
+    """``sys:<kind>:<id>``, the event-log id of a record's own event. An id too long for the
+    128-character column is replaced by its SHA-256, so the id stays deterministic (re-sends
+    remain duplicates) and PostgreSQL does not refuse the batch."""
+    plain = f"sys:{kind}:{item_id}"
+    if len(plain) <= MAX_ID_CHARS:
+        return plain
+    return f"sys:{kind}:#{hashlib.sha256(item_id.encode()).hexdigest()}"
+
+
 def _content_created_event(item: ContentIn, now: datetime) -> dict[str, Any]:
     """Content creation enters the event log too, so analytics read one log."""
     return {
-        "id": f"sys:content_created:{item.id}",
+        "id": system_event_id("content_created", item.id),
         "type": EventType.CONTENT_CREATED.value,
         "account_id": item.account_id,
         "content_id": item.id,
@@ -217,7 +229,7 @@ def _content_created_event(item: ContentIn, now: datetime) -> dict[str, Any]:
 
 def _report_event(report: ReportIn, now: datetime) -> dict[str, Any]:
     return {
-        "id": f"sys:report:{report.id}",
+        "id": system_event_id("report", report.id),
         "type": EventType.REPORT.value,
         "account_id": report.reporter_account_id,
         "content_id": report.content_id,

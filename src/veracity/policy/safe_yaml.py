@@ -58,7 +58,11 @@ _BoundedLoader.add_implicit_resolver(
 
 def parse_yaml(text: str) -> Any:
     """Parse one YAML document with the limits above."""
-    loader = _BoundedLoader(text)
+    try:
+        # The reader refuses control characters (e.g. NUL) already when the loader is built.
+        loader = _BoundedLoader(text)
+    except yaml.YAMLError as exc:
+        raise YamlRefused(f"invalid YAML: {_one_line(exc)}") from None
     try:
         return loader.get_single_data()
     except yaml.YAMLError as exc:

@@ -643,3 +643,34 @@ class SupersededRow(Base):
     superseded_by: Mapped[str] = mapped_column(String(64))
     reason: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ExperimentRow(Base):
+    """An A/B experiment on a policy or intervention (issue 8; veracity.experiments). The
+    definition is kept whole in ``definition``; the columns are what lists filter on."""
+
+    __tablename__ = "experiments"
+
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    name: Mapped[str] = mapped_column(String(256))
+    intervention: Mapped[str] = mapped_column(String(32))
+    unit: Mapped[str] = mapped_column(String(16))
+    salt: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    ends_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    definition: Mapped[dict[str, Any]] = mapped_column(Json)
+    created_by: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ExperimentExposureRow(Base):
+    """A unit's first exposure to its variant; one row per (experiment, unit), so re-logging
+    changes nothing."""
+
+    __tablename__ = "experiment_exposures"
+
+    experiment_key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    unit_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    variant: Mapped[str] = mapped_column(String(32))
+    exposed_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -52,6 +52,9 @@ def create_app(
     app.add_exception_handler(RequestValidationError, validation_error_handler)
     app.add_exception_handler(PageDenied, page_denied_handler)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    from veracity.ops.setup import install as install_ops
+
+    install_ops(app, settings)
 
     from veracity.access.api import router as access_router
     from veracity.audit.api import router as audit_router
@@ -60,6 +63,7 @@ def create_app(
     from veracity.detect.misinfo.factchecks.api import router as factchecks_router
     from veracity.detect.misinfo.media.api import router as media_banks_router
     from veracity.enforce.api import router as enforce_router
+    from veracity.experiments.api import router as experiments_router
     from veracity.ingest.api import router as ingest_router
     from veracity.notes.api import router as notes_router
     from veracity.notes.ui import router as notes_ui_router
@@ -69,6 +73,8 @@ def create_app(
     from veracity.web.campaigns_ui import router as campaigns_ui_router
     from veracity.web.decisions_api import router as decisions_router
     from veracity.web.login_ui import router as login_router
+    from veracity.web.measure_ui import api as measure_api_router
+    from veracity.web.measure_ui import router as measure_ui_router
     from veracity.web.review_ui import router as review_ui_router
     from veracity.web.ui import router as ui_router
 
@@ -88,8 +94,11 @@ def create_app(
     app.include_router(campaigns_ui_router)
     app.include_router(notes_router)
     app.include_router(notes_ui_router)
+    app.include_router(experiments_router)
     app.include_router(review_router)
     app.include_router(review_ui_router)
+    app.include_router(measure_ui_router)
+    app.include_router(measure_api_router)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
     @app.get("/healthz", tags=["ops"], summary="Liveness")

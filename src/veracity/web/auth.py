@@ -22,6 +22,7 @@ from veracity.access.principal import Principal, config_token_match, from_sessio
 from veracity.access.roles import ANY_ROLE, Permission, Role, allows, role_list
 from veracity.access.sessions import Timeouts
 from veracity.config import Settings, get_settings
+from veracity.ops.throttle import check_rate
 from veracity.store.db import Database
 
 # Legacy: a cookie that holds an API token (still accepted; sign-in now opens a session).
@@ -145,6 +146,7 @@ class RoleCheck:
             raise unauthorised()
         if not allows(principal.roles, self.permitted):
             raise forbidden(self.permitted)
+        check_rate(request, principal)
         return principal
 
     def __repr__(self) -> str:

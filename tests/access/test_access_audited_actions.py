@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from access_support import World, login, world
 from fastapi.testclient import TestClient
 
+from access_support import World, login, world
 from veracity.access.roles import Role
 from veracity.audit import list_entries, verify
 from veracity.detect.coordination.campaigns import COORDINATED, Campaign, campaign_id

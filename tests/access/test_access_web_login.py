@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from access_support import ADMIN_TOKEN, PASSWORD, World, login, world
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 
+from access_support import ADMIN_TOKEN, PASSWORD, World, login, world
 from veracity.access.roles import Role
 from veracity.access.tokens import revoke_token
 from veracity.access.users import disable_user

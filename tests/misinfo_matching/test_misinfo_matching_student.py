@@ -136,3 +136,15 @@ def test_background_split_is_stable_and_disjoint():
     assert set(train) == set(again_train) and set(held) == set(again_held)
     assert not set(train) & set(held) and len(train) + len(held) == 500
     assert 60 < len(held) < 140  # about a fifth
+
+
+def test_large_training_sets_are_sampled_down(monkeypatch):
+    from veracity.detect.misinfo.matching import student as student_module
+
+    monkeypatch.setattr(student_module, "MAX_TEXTS", 10)
+    texts = [*CLAIMS, *POSTS] * 2  # 28 texts, more than the cap
+    targets = get_embedder("wordllama").encode(texts)
+    fitted = QueryStudent.fit(texts, targets, "wordllama")
+    assert fitted.encode(POSTS).shape == (len(POSTS), targets.shape[1])
+    with pytest.raises(ValueError, match="two texts"):
+        QueryStudent.fit(texts[:1], targets[:1], "wordllama")

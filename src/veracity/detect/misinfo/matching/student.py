@@ -27,6 +27,9 @@ FORMAT = "veracity-query-student"
 NGRAMS = (2, 5)
 DEFAULT_FEATURES = 60_000
 DEFAULT_ALPHA = 0.3
+# The dual solve holds a texts x texts float64 kernel (18k texts: 2.6 GB) and LAPACK crashed
+# (SIGSEGV) on 21k-25k here; larger training sets are sampled down to this many texts.
+MAX_TEXTS = 18_000
 
 
 class StudentFileError(ValueError):
@@ -80,6 +83,10 @@ class QueryStudent:
 
         if len(texts) != len(targets) or len(texts) < 2:
             raise ValueError("need at least two texts, each with its teacher vector")
+        if len(texts) > MAX_TEXTS:
+            keep = np.sort(np.random.default_rng(0).choice(len(texts), MAX_TEXTS, replace=False))
+            texts = [texts[i] for i in keep]
+            targets = np.asarray(targets)[keep]
         fitter = TfidfVectorizer(
             analyzer="char_wb",
             ngram_range=NGRAMS,

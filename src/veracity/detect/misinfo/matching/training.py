@@ -351,7 +351,7 @@ def train_claims(
     return stage.card
 
 
-# Most extra distillation texts: the kernel is texts x texts (20k texts: 3.2 GB, ~2 min to solve)
+# Most extra distillation texts (the student samples everything down to student.MAX_TEXTS)
 DISTIL_LIMIT = 8000
 
 # The stages of ``train_cascade``: the default WordLlama path, and MiniLM beside WordLlama (the

@@ -67,6 +67,9 @@ def _register_plugins() -> None:
     from veracity.experiments.cli import register as register_experiments
 
     register_experiments(app)
+    from veracity.stream.cli import register as register_stream
+
+    register_stream(app)
 
 
 jobs_app = typer.Typer(help="Batch jobs over the stored event log.", no_args_is_help=True)

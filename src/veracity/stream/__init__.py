@@ -1,0 +1,1 @@
+"""Kafka stream ingestion: at-least-once consumption, idempotent decisions, output topic."""

@@ -232,22 +232,7 @@ def run_full(
         integrity,
     )
     keep = checked.keep
-    inp = ScoringInput(
-        note=data.note[keep],
-        rater=data.rater[keep],
-        value=data.value[keep],
-        at=data.at[keep],
-        n_notes=data.n_notes,
-        n_participants=data.n_participants,
-        note_created_at=data.notes.created_at,
-        note_author=data.note_author,
-        note_misleading=data.notes.misleading,
-        note_previous=data.notes.status,
-        note_last_rated_at=data.notes.last_rated_at,
-        note_locked=data.notes.locked,
-        correlated=checked.correlated,
-        now=int(now.timestamp()),
-    )
+    inp = _scoring_input(data, keep, correlated=checked.correlated, now=int(now.timestamp()))
     result = score(inp, p)
     scored_s = time.perf_counter() - clock - loaded_s
     report: dict[str, Any] = {
@@ -384,20 +369,7 @@ def rescore_notes(
             _stored_groups(session, data),
             data.n_participants,
         )
-        inp = ScoringInput(
-            note=data.note[keep],
-            rater=data.rater[keep],
-            value=data.value[keep],
-            at=data.at[keep],
-            n_notes=data.n_notes,
-            n_participants=data.n_participants,
-            note_created_at=data.notes.created_at,
-            note_author=data.note_author,
-            note_misleading=data.notes.misleading,
-            note_previous=data.notes.status,
-            note_last_rated_at=data.notes.last_rated_at,
-            note_locked=data.notes.locked,
-        )
+        inp = _scoring_input(data, keep)
         ratings = Ratings.of(inp.note, inp.rater, inp.value, inp.n_notes, inp.n_participants)
         n_ratings = np.bincount(inp.note, minlength=inp.n_notes).astype(np.int64)
         facts, status, rule = final_statuses(inp, ratings, model, p, n_ratings)
@@ -413,3 +385,22 @@ def rescore_notes(
             db, runtime, {c.content_id for c in changes}, f"community_note:{marker}", now
         )
     return RunOutcome(int(run.id), changes, report)
+
+
+def _scoring_input(data: ScoringData, keep: np.ndarray, **extra: Any) -> ScoringInput:
+    """The scorer's input from loaded ratings, keeping the ratings ``keep`` selects."""
+    return ScoringInput(
+        note=data.note[keep],
+        rater=data.rater[keep],
+        value=data.value[keep],
+        at=data.at[keep],
+        n_notes=data.n_notes,
+        n_participants=data.n_participants,
+        note_created_at=data.notes.created_at,
+        note_author=data.note_author,
+        note_misleading=data.notes.misleading,
+        note_previous=data.notes.status,
+        note_last_rated_at=data.notes.last_rated_at,
+        note_locked=data.notes.locked,
+        **extra,
+    )

@@ -28,7 +28,7 @@ from veracity.domain.actions import RESTRICTIVE
 from veracity.domain.decisions import Decision, RuleMatch, RuleMode
 from veracity.domain.limits import Identifier
 from veracity.review.config import ReviewConfig
-from veracity.review.decide import InvalidReview, hashed, open_case_for_review
+from veracity.review.decide import InvalidReview, close_case, hashed, open_case_for_review
 from veracity.review.enforcement import affected_account, store_decision, supersede
 from veracity.review.intake import CaseKind, Routed, new_case_row
 from veracity.review.locks import CaseNotFound, NotAllowed, ReviewError, check_may_review
@@ -277,13 +277,7 @@ def decide_appeal(
     appeal.outcome = body.outcome.value
     appeal.decided_by = principal.actor
     appeal.decided_at = now
-    row.status = DECIDED
-    row.outcome = body.outcome.value
-    row.decided_by = principal.actor
-    row.decided_at = now
-    row.assigned_to = None
-    row.lock_expires_at = None
-    row.updated_at = now
+    close_case(row, body.outcome.value, principal.actor, now)
     insert_ignore(
         session,
         ReviewDecisionRow,

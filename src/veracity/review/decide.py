@@ -86,6 +86,17 @@ class ReviewResult:
         }
 
 
+def close_case(row: CaseRow, outcome: str, actor: str, now: datetime) -> None:
+    """Mark a case decided with its outcome and release its claim lock."""
+    row.status = DECIDED
+    row.outcome = outcome
+    row.decided_by = actor
+    row.decided_at = now
+    row.assigned_to = None
+    row.lock_expires_at = None
+    row.updated_at = now
+
+
 def hashed(prefix: str, *parts: str) -> str:
     return prefix + hashlib.blake2b("|".join(parts).encode(), digest_size=12).hexdigest()
 
@@ -323,13 +334,7 @@ def decide_case(
         ],
         "id",
     )
-    row.status = DECIDED
-    row.outcome = body.outcome.value
-    row.decided_by = principal.actor
-    row.decided_at = now
-    row.assigned_to = None
-    row.lock_expires_at = None
-    row.updated_at = now
+    close_case(row, body.outcome.value, principal.actor, now)
     record_by(
         session,
         principal,

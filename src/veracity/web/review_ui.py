@@ -14,7 +14,7 @@ from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
 from veracity.access.principal import Principal
@@ -76,6 +76,31 @@ def _attempt(request: Request, work: Callable[[Session], T]) -> T | ReviewError:
             return work(session)
     except ReviewError as exc:
         return exc
+
+
+def _case_form(
+    request: Request,
+    who: Principal,
+    case_id: str,
+    csrf: str,
+    model: type[BaseModel],
+    fields: dict[str, Any],
+    action: Callable[..., Any],
+    done_url: str,
+) -> Response:
+    """A case form: check CSRF, validate ``fields`` as ``model``, run ``action`` in a
+    transaction; errors re-render the case page, success redirects to ``done_url``."""
+    if not form_csrf_ok(who, csrf):
+        return form_rejected(request)
+    try:
+        body = model.model_validate(fields)
+    except ValidationError as exc:
+        return _render_case(request, who, case_id, error=_problems(exc), status_code=422)
+    config = _config(request)
+    done = _attempt(request, lambda s: action(s, config, case_id, body, who, utcnow()))
+    if isinstance(done, ReviewError):
+        return _render_case(request, who, case_id, error=str(done), status_code=done.status)
+    return RedirectResponse(done_url, status_code=303)
 
 
 @router.get("/ui/review", response_class=HTMLResponse)
@@ -237,53 +262,48 @@ def decision_form(
     policy_tags: Annotated[list[str] | None, Form(max_length=5)] = None,
     note: Note = "",
 ) -> Response:
-    if not form_csrf_ok(who, csrf):
-        return form_rejected(request)
-    try:
-        body = ReviewIn.model_validate(
-            {"outcome": outcome, "policy_tags": policy_tags or [], "note": note}
-        )
-    except ValidationError as exc:
-        return _render_case(request, who, case_id, error=_problems(exc), status_code=422)
-    config = _config(request)
-    done = _attempt(request, lambda s: decide_case(s, config, case_id, body, who, utcnow()))
-    if isinstance(done, ReviewError):
-        return _render_case(request, who, case_id, error=str(done), status_code=done.status)
-    return RedirectResponse(_case_url(case_id, done="decided"), status_code=303)
+    return _case_form(
+        request,
+        who,
+        case_id,
+        csrf,
+        ReviewIn,
+        {"outcome": outcome, "policy_tags": policy_tags or [], "note": note},
+        decide_case,
+        _case_url(case_id, done="decided"),
+    )
 
 
 @router.post("/ui/review/cases/{case_id}/escalate", response_class=HTMLResponse)
 def escalate_form(
     request: Request, who: Worker, case_id: str, csrf: Csrf, to: Short, note: Note = ""
 ) -> Response:
-    if not form_csrf_ok(who, csrf):
-        return form_rejected(request)
-    try:
-        body = EscalateIn.model_validate({"to": to, "note": note})
-    except ValidationError as exc:
-        return _render_case(request, who, case_id, error=_problems(exc), status_code=422)
-    config = _config(request)
-    done = _attempt(request, lambda s: escalate_case(s, config, case_id, body, who, utcnow()))
-    if isinstance(done, ReviewError):
-        return _render_case(request, who, case_id, error=str(done), status_code=done.status)
-    return RedirectResponse(f"{HOME}?escalated={quote(case_id, safe='')}", status_code=303)
+    return _case_form(
+        request,
+        who,
+        case_id,
+        csrf,
+        EscalateIn,
+        {"to": to, "note": note},
+        escalate_case,
+        f"{HOME}?escalated={quote(case_id, safe='')}",
+    )
 
 
 @router.post("/ui/review/cases/{case_id}/appeal-decision", response_class=HTMLResponse)
 def appeal_form(
     request: Request, who: Worker, case_id: str, csrf: Csrf, outcome: Short, note: Note = ""
 ) -> Response:
-    if not form_csrf_ok(who, csrf):
-        return form_rejected(request)
-    try:
-        body = AppealDecisionIn.model_validate({"outcome": outcome, "note": note})
-    except ValidationError as exc:
-        return _render_case(request, who, case_id, error=_problems(exc), status_code=422)
-    config = _config(request)
-    done = _attempt(request, lambda s: decide_appeal(s, config, case_id, body, who, utcnow()))
-    if isinstance(done, ReviewError):
-        return _render_case(request, who, case_id, error=str(done), status_code=done.status)
-    return RedirectResponse(_case_url(case_id, done="appeal"), status_code=303)
+    return _case_form(
+        request,
+        who,
+        case_id,
+        csrf,
+        AppealDecisionIn,
+        {"outcome": outcome, "note": note},
+        decide_appeal,
+        _case_url(case_id, done="appeal"),
+    )
 
 
 @router.get("/ui/review/quality", response_class=HTMLResponse)
